@@ -1,0 +1,1 @@
+"""The ``biovista`` command line: thin typer commands over the services."""

@@ -1,0 +1,35 @@
+"""Entry point of the ``biovista`` command; each module below adds its commands."""
+
+from __future__ import annotations
+
+import typer
+
+from biovista import __version__
+from biovista.cli import browse, ingest, scaffold, serve, validate
+
+app = typer.Typer(
+    name="biovista",
+    help="Dashboards over the outputs of bioinformatics workflows.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"biovista {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Dashboards over the outputs of bioinformatics workflows."""
+
+
+for module in (scaffold, validate, ingest, browse, serve):
+    module.register(app)

@@ -1,0 +1,58 @@
+"""Process-wide settings, read once from ``BIOVISTA_*`` environment variables.
+
+The defaults are the embedded mode: a SQLite file and Delta tables in a local data directory,
+so that biovista works with nothing else running.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a biovista process needs to know about where it keeps things."""
+
+    model_config = SettingsConfigDict(env_prefix="BIOVISTA_", extra="ignore")
+
+    data_dir: Path = Path("biovista-data")
+    database_url: str | None = None
+
+    s3_bucket: str | None = None
+    s3_prefix: str = ""
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured database, or a SQLite file inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'biovista.db').resolve()}"
+
+    def s3_storage_options(self) -> dict[str, str]:
+        """Options for deltalake/object_store; they never leave the server."""
+        options = {"AWS_REGION": self.s3_region}
+        if self.s3_endpoint_url:
+            options["AWS_ENDPOINT_URL"] = self.s3_endpoint_url
+            if self.s3_endpoint_url.startswith("http://"):
+                options["AWS_ALLOW_HTTP"] = "true"
+        if self.s3_access_key_id:
+            options["AWS_ACCESS_KEY_ID"] = self.s3_access_key_id
+        if self.s3_secret_access_key:
+            options["AWS_SECRET_ACCESS_KEY"] = self.s3_secret_access_key.get_secret_value()
+        return options
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process (tests clear the cache after changing the environment)."""
+    return Settings()

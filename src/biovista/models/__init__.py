@@ -1,0 +1,1 @@
+"""Pydantic schemas shared by every layer: these are biovista's file formats."""

@@ -1,0 +1,106 @@
+"""Read-only access to workflow outputs, on a local disk or in S3, behind one interface.
+
+Ingestion runs on the server, so these credentials come from the server's settings and are
+never handed to a client.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from biovista.errors import StorageError
+
+HASH_CHUNK = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One file below a source root, as its stat says it is now."""
+
+    path: str
+    """Relative to the root, '/'-separated."""
+    size: int
+    mtime_ns: int
+
+
+class Source(Protocol):
+    """A tree of files below one root."""
+
+    root: str
+
+    def walk(self) -> Iterator[SourceEntry]:
+        """Every file below the root (hidden files and folders excluded)."""
+        ...
+
+    def stat(self, path: str) -> SourceEntry:
+        """The entry of one file, relative to the root; StorageError when it is missing."""
+        ...
+
+    def sha256(self, path: str) -> str:
+        """Content hash of a file, read in chunks."""
+        ...
+
+    @contextmanager
+    def local_path(self, path: str) -> Iterator[Path]:
+        """A local file with the content of ``path`` for as long as the block runs."""
+        ...
+
+
+class LocalSource:
+    """Files in a local folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = str(root)
+        self._root = root
+
+    def walk(self) -> Iterator[SourceEntry]:
+        if not self._root.is_dir():
+            raise StorageError(f"runs root {self._root} is not a folder")
+        for folder, dirs, files in os.walk(self._root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            base = Path(folder)
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue
+                full = base / name
+                try:
+                    info = full.stat()
+                except FileNotFoundError:
+                    continue  # removed while we were walking
+                yield SourceEntry(
+                    full.relative_to(self._root).as_posix(), info.st_size, info.st_mtime_ns
+                )
+
+    def stat(self, path: str) -> SourceEntry:
+        try:
+            info = (self._root / path).stat()
+        except OSError as exc:
+            raise StorageError(f"cannot read {self._root / path}: {exc.strerror}") from None
+        return SourceEntry(path, info.st_size, info.st_mtime_ns)
+
+    def sha256(self, path: str) -> str:
+        digest = hashlib.sha256()
+        with (self._root / path).open("rb") as handle:
+            while chunk := handle.read(HASH_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    @contextmanager
+    def local_path(self, path: str) -> Iterator[Path]:
+        yield self._root / path
+
+
+def open_source(root: str, base_dir: Path) -> Source:
+    """The source for a runs root or a single file's folder (relative to ``base_dir``)."""
+    if root.startswith("s3://"):
+        from biovista.storage.s3 import S3Source
+
+        return S3Source(root)
+    path = Path(root).expanduser()
+    return LocalSource(path if path.is_absolute() else (base_dir / path).resolve())
