@@ -1,7 +1,52 @@
-"""Placeholder until its command exists."""
+"""``biovista serve`` and ``biovista demo``: run the server (after seeding the demo)."""
+
+from __future__ import annotations
 
 import typer
+import uvicorn
+
+from biovista.api.app import create_app
+from biovista.cli.common import console, err_console, user_errors
+from biovista.cli.ingest import run_ingest
+from biovista.config import get_settings
+from biovista.services.demo import prepare_demo
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Address to listen on (default from settings)."),
+    port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
+) -> None:
+    """Serve the API (and, in later versions, the web app) on one port."""
+    settings = get_settings()
+    with user_errors():
+        app = create_app(settings)
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+def demo(
+    host: str | None = typer.Option(None, help="Address to listen on."),
+    port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Seed and ingest, then exit."),
+) -> None:
+    """Create the demo projects from bundled real data, ingest them, and serve."""
+    settings = get_settings()
+    with user_errors():
+        projects = prepare_demo(settings)
+        for loaded in projects:
+            report = run_ingest(loaded, settings, full=False, quiet=False)
+            if report.status != "succeeded":
+                err_console.print(f"[red]demo project {loaded.config.name} did not ingest cleanly")
+                raise typer.Exit(1)
+    if no_serve:
+        return
+    shown_port = port or settings.port
+    console.print(
+        f"Demo ready: http://{host or settings.host}:{shown_port}/api/v1/projects "
+        f"(health: /health, API docs: /api/docs)"
+    )
+    serve(host=host, port=port)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    app.command("serve")(serve)
+    app.command("demo")(demo)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from biovista.errors import StorageError
 from biovista.models.project import CollectionConfig, ProjectConfig
 from biovista.storage.sources import Source, SourceEntry, open_source
 
@@ -30,6 +31,8 @@ class ScanResult:
     files: dict[str, list[FoundFile]] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     """Per collection, the source its paths are relative to."""
+    errors: dict[str, str] = field(default_factory=dict)
+    """Per collection, why its files could not be listed (the others go on)."""
 
 
 def file_matcher(pattern: str) -> re.Pattern[str]:
@@ -59,11 +62,17 @@ def scan_project(config: ProjectConfig, base_dir: Path) -> ScanResult:
     result = ScanResult()
     run_collections = {n: c for n, c in config.collections.items() if c.files is not None}
     if config.runs is not None and run_collections:
-        source = open_source(config.runs.root, base_dir)
-        _scan_runs(config, run_collections, source, result)
+        try:
+            source = open_source(config.runs.root, base_dir)
+            _scan_runs(config, run_collections, source, result)
+        except StorageError as exc:
+            result.errors.update({name: str(exc) for name in run_collections})
     for name, collection in config.collections.items():
         if collection.path is not None:
-            _scan_single(name, collection, base_dir, result)
+            try:
+                _scan_single(name, collection, base_dir, result)
+            except StorageError as exc:
+                result.errors[name] = str(exc)
     return result
 
 

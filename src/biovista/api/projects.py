@@ -1,0 +1,65 @@
+"""``/api/v1/projects``: the projects this server holds and their collections."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+
+from biovista.config import Settings
+from biovista.db.models import Project
+from biovista.db.session import session_scope
+from biovista.services.projects import get_project, list_projects
+
+router = APIRouter(tags=["projects"])
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+class CollectionPublic(BaseModel):
+    name: str
+    description: str
+    rows: int
+    files: int
+
+
+class ProjectPublic(BaseModel):
+    id: uuid.UUID
+    name: str
+    description: str
+    collections: list[CollectionPublic]
+
+
+@router.get("/projects", response_model=list[ProjectPublic])
+def read_projects(settings: SettingsDep) -> list[ProjectPublic]:
+    """Every project, with its collections' sizes."""
+    with session_scope(settings.resolved_database_url) as session:
+        return [_public(project) for project in list_projects(session)]
+
+
+@router.get("/projects/{name}", response_model=ProjectPublic)
+def read_project(name: str, settings: SettingsDep) -> ProjectPublic:
+    with session_scope(settings.resolved_database_url) as session:
+        return _public(get_project(session, name))
+
+
+def _public(project: Project) -> ProjectPublic:
+    return ProjectPublic(
+        id=project.id,
+        name=project.name,
+        description=project.description,
+        collections=[
+            CollectionPublic(
+                name=c.name, description=c.description, rows=c.row_count, files=len(c.files)
+            )
+            for c in project.collections
+        ],
+    )

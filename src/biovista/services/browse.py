@@ -1,0 +1,83 @@
+"""Read what was ingested: collection summaries and pages of rows with a filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from biovista.config import Settings
+from biovista.db.migrate import ensure_schema
+from biovista.db.session import session_scope
+from biovista.errors import InvalidInputError, NotFoundError
+from biovista.services.projects import (
+    CollectionSummary,
+    get_collection,
+    get_project,
+    summarize_collections,
+)
+from biovista.storage.tables import TableStore
+
+MAX_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class RowPage:
+    rows: pl.DataFrame
+    matching: int
+    """How many rows match the filter (the page shows at most ``limit`` of them)."""
+    total: int
+
+
+def describe_collections(settings: Settings, project_name: str) -> list[CollectionSummary]:
+    url = settings.resolved_database_url
+    ensure_schema(url)
+    with session_scope(url) as session:
+        return summarize_collections(get_project(session, project_name))
+
+
+def read_rows(
+    settings: Settings,
+    project_name: str,
+    collection_name: str,
+    limit: int = 20,
+    where: str | None = None,
+) -> RowPage:
+    """Rows of a collection matching an SQL ``where`` expression, read with pushdown."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInputError(f"--limit must be between 1 and {MAX_LIMIT:,}, got {limit}")
+    url = settings.resolved_database_url
+    ensure_schema(url)
+    with session_scope(url) as session:
+        collection = get_collection(session, get_project(session, project_name), collection_name)
+        table_key, total = collection.table_key, collection.row_count
+        if collection.delta_version is None:
+            raise NotFoundError(
+                f"collection {collection_name!r} has no rows yet; run 'biovista ingest' first"
+            )
+    frame = TableStore(settings).scan(table_key)
+    if where:
+        frame = _filtered(frame, where)
+    try:
+        matching = frame.select(pl.len()).collect().item()
+        rows = frame.head(limit).collect()
+    except pl.exceptions.PolarsError as exc:
+        raise InvalidInputError(f"--where {where!r} cannot be evaluated: {_first_line(exc)}") from None
+    return RowPage(rows=rows, matching=int(matching), total=total)
+
+
+def _filtered(frame: pl.LazyFrame, where: str) -> pl.LazyFrame:
+    """Apply an SQL boolean expression (``body_mass_g > 4000 AND sex = 'male'``)."""
+    columns = frame.collect_schema().names()
+    try:
+        return frame.sql(f"SELECT * FROM self WHERE {where}")
+    except pl.exceptions.PolarsError as exc:
+        raise InvalidInputError(
+            f"--where {where!r} is not a valid filter: {_first_line(exc)} "
+            f"(columns: {', '.join(columns)})"
+        ) from None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

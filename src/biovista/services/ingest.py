@@ -1,0 +1,299 @@
+"""Ingestion: bring a project's Delta tables up to date with the files in its runs.
+
+Each collection is updated in one Delta commit (new and changed files replace their own
+rows, deleted files lose theirs), and only then is the metadata database told. A process
+killed at any point therefore leaves the previous table version readable, and the next
+ingest repairs the metadata because a file the database does not know is read again.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import select
+
+from biovista.config import Settings
+from biovista.db.migrate import ensure_schema
+from biovista.db.models import Collection, Ingestion, Project, SourceFile, utcnow
+from biovista.db.session import session_scope
+from biovista.errors import BiovistaError
+from biovista.models.loader import LoadedProject
+from biovista.models.project import FILE_COLUMN, CollectionConfig
+from biovista.parsers import detect_format, get_parser
+from biovista.parsers.base import ParseError
+from biovista.services.conform import conform
+from biovista.services.ingest_plan import FilePlan, KnownFile, plan_files
+from biovista.services.ingest_report import (
+    CollectionReport,
+    FileFailure,
+    IngestProgress,
+    IngestReport,
+    NoProgress,
+)
+from biovista.services.projects import register_project, upsert_runs
+from biovista.services.scan import FoundFile, scan_project
+from biovista.services.staging import StagedFile, arrow_schema, batches, stage, unified_schema
+from biovista.storage.sources import Source
+from biovista.storage.tables import TableStore
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What one collection's update needs to know, gathered before any file is read."""
+
+    project_id: uuid.UUID
+    ingestion_id: uuid.UUID
+    name: str
+    config: CollectionConfig
+    table_key: str
+    collection_id: uuid.UUID
+    run_attributes: dict[str, dict[str, str]]
+    full: bool
+
+
+def ingest_project(
+    loaded: LoadedProject,
+    settings: Settings,
+    full: bool = False,
+    progress: IngestProgress | None = None,
+) -> IngestReport:
+    """Scan, parse, validate and write every new or changed file of the project."""
+    started = time.perf_counter()
+    watcher = progress or NoProgress()
+    url = settings.resolved_database_url
+    ensure_schema(url)
+    config = loaded.config
+    with session_scope(url) as session:
+        project = register_project(session, loaded)
+        _mark_interrupted(session, project)
+        ingestion = Ingestion(
+            project_id=project.id,
+            full=full,
+            report={"host": socket.gethostname(), "pid": os.getpid()},
+        )
+        session.add(ingestion)
+        session.flush()
+        project_id, ingestion_id = project.id, ingestion.id
+        collection_ids = {c.name: (c.id, c.table_key) for c in project.collections}
+    report = IngestReport(project=config.name, ingestion_id=str(ingestion_id), full=full)
+    scan = scan_project(config, loaded.base_dir)
+    with session_scope(url) as session:
+        project = session.get_one(Project, project_id)
+        run_ids = {name: run.id for name, run in upsert_runs(session, project, scan.runs).items()}
+    store = TableStore(settings)
+    for name, collection_config in config.collections.items():
+        collection_id, table_key = collection_ids[name]
+        job = _Job(
+            project_id, ingestion_id, name, collection_config, table_key, collection_id,
+            scan.runs, full,
+        )
+        if name in scan.errors:
+            report.collections[name] = CollectionReport(name=name, error=scan.errors[name])
+            watcher.finish(name, report.collections[name])
+            continue
+        report.collections[name] = _ingest_collection(
+            job, scan.files[name], scan.sources[name], store, url, run_ids, watcher
+        )
+    report.finish(time.perf_counter() - started)
+    with session_scope(url) as session:
+        ingestion = session.get_one(Ingestion, ingestion.id)
+        ingestion.status = report.status
+        ingestion.finished_at = utcnow()
+        ingestion.report = report.as_dict()
+    return report
+
+
+def _ingest_collection(
+    job: _Job,
+    found: list[FoundFile],
+    source: Source,
+    store: TableStore,
+    url: str,
+    run_ids: dict[str, uuid.UUID],
+    watcher: IngestProgress,
+) -> CollectionReport:
+    report = CollectionReport(name=job.name)
+    workers = max(2, os.cpu_count() or 2)
+    try:
+        with session_scope(url) as session:
+            known = {
+                f.path: KnownFile(f.size, f.mtime_ns, f.sha256)
+                for f in session.scalars(
+                    select(SourceFile).where(SourceFile.collection_id == job.collection_id)
+                )
+            }
+        plan = plan_files(found, known, source, job.full, workers)
+        report.files_skipped = plan.unchanged
+        report.files_removed = len(plan.removed)
+        watcher.start(job.name, len(plan.to_read))
+        table_schema = None if job.full else store.polars_schema(job.table_key)
+        with tempfile.TemporaryDirectory(prefix="biovista-ingest-") as scratch:
+            staged = _read_all(job, plan, source, table_schema, Path(scratch), workers, report, watcher)
+            version = _commit(job, plan, staged, table_schema, store, report)
+        _record(job, plan, staged, version, store, url, run_ids, report)
+    except BiovistaError as exc:
+        report.error = str(exc)
+    watcher.finish(job.name, report)
+    return report
+
+
+def _read_all(
+    job: _Job,
+    plan: FilePlan,
+    source: Source,
+    table_schema: pl.Schema | None,
+    scratch: Path,
+    workers: int,
+    report: CollectionReport,
+    watcher: IngestProgress,
+) -> list[StagedFile]:
+    """Parse and stage every file to read, in parallel; failures are collected, not raised."""
+
+    def read_one(item: tuple[int, tuple[FoundFile, str]]) -> StagedFile | FileFailure:
+        index, (found, digest) = item
+        try:
+            frame = _parse(job, found, source, table_schema)
+        except ParseError as exc:
+            return FileFailure(found.path, exc.message, exc.line, exc.column)
+        except OSError as exc:
+            return FileFailure(found.path, f"cannot read the file: {exc.strerror or exc}")
+        return stage(frame, found, digest, scratch, index)
+
+    staged: list[StagedFile] = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for outcome in pool.map(read_one, enumerate(plan.to_read)):
+            if isinstance(outcome, FileFailure):
+                report.failures.append(outcome)
+                watcher.advance(job.name, outcome.path)
+            else:
+                staged.append(outcome)
+                watcher.advance(job.name, outcome.found.path)
+    report.files_failed = len(report.failures)
+    report.files_read = len(staged)
+    report.rows_written = sum(s.rows for s in staged)
+    return staged
+
+
+def _parse(
+    job: _Job, found: FoundFile, source: Source, table_schema: pl.Schema | None
+) -> pl.DataFrame:
+    fmt = job.config.format or detect_format(found.path)
+    if fmt is None:
+        raise ParseError("cannot tell the file's format from its name; set 'format:'")
+    parser = get_parser(fmt)
+    declared = [n for n, spec in job.config.columns.items() if spec.type is not None]
+    with source.local_path(found.path) as local:
+        parsed = parser.read(local, job.config.options, text_columns=declared)
+    attributes = job.run_attributes.get(found.run, {}) if found.run else {}
+    return conform(parsed, job.config, table_schema, found.path, found.run, attributes)
+
+
+def _commit(
+    job: _Job,
+    plan: FilePlan,
+    staged: list[StagedFile],
+    table_schema: pl.Schema | None,
+    store: TableStore,
+    report: CollectionReport,
+) -> int | None:
+    """One Delta commit for the whole collection; None when there was nothing to change."""
+    failed = [f.path for f in report.failures]
+    replaced = [s.found.path for s in staged] + plan.removed
+    if not replaced:
+        return None
+    if job.full:
+        predicate = f"NOT ({_in_list(failed)})" if failed else None
+    else:
+        predicate = _in_list(replaced)
+    if table_schema is None and store.open(job.table_key) is None and not staged:
+        return None
+    schema = unified_schema(staged, table_schema)
+    return store.replace(
+        job.table_key,
+        arrow_schema(schema),
+        batches(staged, schema),
+        predicate,
+        str(job.ingestion_id),
+    )
+
+
+def _in_list(paths: list[str]) -> str:
+    quoted = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
+    return f"{FILE_COLUMN} IN ({quoted})"
+
+
+def _record(
+    job: _Job,
+    plan: FilePlan,
+    staged: list[StagedFile],
+    version: int | None,
+    store: TableStore,
+    url: str,
+    run_ids: dict[str, uuid.UUID],
+    report: CollectionReport,
+) -> None:
+    """Tell the metadata database what the table now holds (after the commit succeeded)."""
+    with session_scope(url) as session:
+        collection = session.get_one(Collection, job.collection_id)
+        by_path = {f.path: f for f in collection.files}
+        if job.full:
+            keep = {f.path for f in report.failures}
+            for path, record in by_path.items():
+                if path not in keep:
+                    session.delete(record)
+            by_path = {p: r for p, r in by_path.items() if p in keep}
+        for path in plan.removed:
+            if path in by_path:
+                session.delete(by_path.pop(path))
+        for found in plan.touched:
+            record = by_path[found.path]
+            record.size, record.mtime_ns = found.size, found.mtime_ns
+        for item in staged:
+            record = by_path.get(item.found.path)
+            if record is None:
+                record = SourceFile(collection_id=collection.id, path=item.found.path)
+                session.add(record)
+                by_path[item.found.path] = record
+            record.size, record.mtime_ns = item.found.size, item.found.mtime_ns
+            record.sha256, record.row_count = item.sha256, item.rows
+            record.run_id = run_ids.get(item.found.run) if item.found.run else None
+            record.ingested_at = utcnow()
+            record.ingestion_id = job.ingestion_id
+        session.flush()
+        collection.row_count = sum(r.row_count for r in by_path.values())
+        if version is not None:
+            info = store.info(job.table_key)
+            collection.delta_version = version
+            collection.columns = info.columns if info else []
+        report.total_rows = collection.row_count
+        report.version = collection.delta_version
+
+
+def _mark_interrupted(session: object, project: Project) -> None:
+    """An ingestion still 'running' whose process on this host is gone was killed."""
+    host = socket.gethostname()
+    for ingestion in project.ingestions:
+        if ingestion.status != "running":
+            continue
+        pid = ingestion.report.get("pid")
+        if ingestion.report.get("host") == host and isinstance(pid, int) and not _alive(pid):
+            ingestion.status = "interrupted"
+            ingestion.finished_at = utcnow()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,68 @@
+"""Decide which files of a collection must be read again, as git decides what changed.
+
+A file whose size and modification time match what we recorded is not read at all; one
+whose stat changed is hashed, and only read if its content hash changed too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from biovista.services.scan import FoundFile
+from biovista.storage.sources import Source
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """What the metadata database recorded about a file when its rows were written."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass
+class FilePlan:
+    to_read: list[tuple[FoundFile, str]] = field(default_factory=list)
+    """New or changed files, with their content hash."""
+    touched: list[FoundFile] = field(default_factory=list)
+    """Same content but a new stat: only the recorded stat is updated."""
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    """Paths whose rows must go: the file is gone."""
+
+
+def plan_files(
+    found: Iterable[FoundFile],
+    known: dict[str, KnownFile],
+    source: Source,
+    full: bool,
+    workers: int,
+) -> FilePlan:
+    plan = FilePlan()
+    found_list = list(found)
+    present = {f.path for f in found_list}
+    plan.removed = sorted(path for path in known if path not in present)
+    candidates = []
+    for entry in found_list:
+        record = known.get(entry.path)
+        if (
+            not full
+            and record is not None
+            and (record.size, record.mtime_ns) == (entry.size, entry.mtime_ns)
+        ):
+            plan.unchanged += 1
+        else:
+            candidates.append(entry)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        hashes = list(pool.map(lambda f: source.sha256(f.path), candidates))
+    for entry, digest in zip(candidates, hashes, strict=True):
+        record = known.get(entry.path)
+        if not full and record is not None and record.sha256 == digest:
+            plan.touched.append(entry)
+            plan.unchanged += 1
+        else:
+            plan.to_read.append((entry, digest))
+    return plan
