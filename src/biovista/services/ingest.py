@@ -244,15 +244,8 @@ def _record(
     with session_scope(url) as session:
         collection = session.get_one(Collection, job.collection_id)
         by_path = {f.path: f for f in collection.files}
-        if job.full:
-            keep = {f.path for f in report.failures}
-            for path, record in by_path.items():
-                if path not in keep:
-                    session.delete(record)
-            by_path = {p: r for p, r in by_path.items() if p in keep}
-        for path in plan.removed:
-            if path in by_path:
-                session.delete(by_path.pop(path))
+        for path in _gone(job, plan, staged, report, by_path):
+            session.delete(by_path.pop(path))
         for found in plan.touched:
             record = by_path[found.path]
             record.size, record.mtime_ns = found.size, found.mtime_ns
@@ -275,6 +268,20 @@ def _record(
             collection.columns = info.columns if info else []
         report.total_rows = collection.row_count
         report.version = collection.delta_version
+
+
+def _gone(
+    job: _Job,
+    plan: FilePlan,
+    staged: list[StagedFile],
+    report: CollectionReport,
+    recorded: dict[str, SourceFile],
+) -> list[str]:
+    """Records whose rows are no longer in the table after this commit."""
+    if not job.full:
+        return [path for path in plan.removed if path in recorded]
+    kept = {s.found.path for s in staged} | {f.path for f in report.failures}
+    return [path for path in recorded if path not in kept]
 
 
 def _mark_interrupted(session: object, project: Project) -> None:
