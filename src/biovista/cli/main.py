@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
 
 from biovista import __version__
 from biovista.cli import browse, ingest, scaffold, serve, validate
+from biovista.cli.common import EXIT_FAILED, err_console
 
 app = typer.Typer(
     name="biovista",
@@ -33,3 +37,20 @@ def main(
 
 for module in (scaffold, validate, ingest, browse, serve):
     module.register(app)
+
+
+def run() -> None:
+    """The console entry point: an unexpected error is one line, not a traceback.
+
+    Set BIOVISTA_DEBUG=1 to see the traceback when reporting a bug."""
+    try:
+        app()
+    except Exception as exc:
+        if os.environ.get("BIOVISTA_DEBUG"):
+            raise
+        err_console.print(
+            f"[red]internal error:[/red] {type(exc).__name__}: {exc} "
+            "(set BIOVISTA_DEBUG=1 to see the traceback)",
+            highlight=False,
+        )
+        sys.exit(EXIT_FAILED)
