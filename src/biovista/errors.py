@@ -21,8 +21,7 @@ class Problem:
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.column is not None:
-            label = "column" if isinstance(self.column, int) else "column"
-            parts.append(f"{label} {self.column}")
+            parts.append(f"column {self.column}")
         return ", ".join(parts)
 
     def __str__(self) -> str:

@@ -64,7 +64,9 @@ def run_ingest(root: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 def value_sum(settings: Settings, collection: str) -> tuple[int, float]:
     with session_scope(settings.resolved_database_url) as session:
-        key = session.scalars(select(Collection.table_key).where(Collection.name == collection)).one()
+        key = session.scalars(
+            select(Collection.table_key).where(Collection.name == collection)
+        ).one()
     frame = TableStore(settings).scan(key).select(pl.len(), pl.col("value").sum()).collect()
     return int(frame.item(0, 0)), float(frame.item(0, 1))
 
@@ -96,7 +98,7 @@ def test_killed_ingest_keeps_a_whole_version(tmp_path: Path) -> None:
     assert final.wait(timeout=120) == 0
     assert value_sum(settings, "measures") == new_total
     with session_scope(settings.resolved_database_url) as session:
-        counts = {name: n for name, n in session.execute(select(Collection.name, Collection.row_count))}
+        counts = dict(session.execute(select(Collection.name, Collection.row_count)).all())
         statuses = list(session.scalars(select(Ingestion.status).order_by(Ingestion.created_at)))
     assert counts == {"measures": rows, "counts": rows}
     assert statuses[0] == "succeeded" and statuses[-1] == "succeeded"

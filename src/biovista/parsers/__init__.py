@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from biovista.parsers.base import Parser, ParseError, ParsedTable
+from biovista.parsers.base import ParsedTable, ParseError, Parser
 
 _REGISTRY: dict[str, Parser] = {}
 

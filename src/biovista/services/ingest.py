@@ -92,8 +92,14 @@ def ingest_project(
     for name, collection_config in config.collections.items():
         collection_id, table_key = collection_ids[name]
         job = _Job(
-            project_id, ingestion_id, name, collection_config, table_key, collection_id,
-            scan.runs, full,
+            project_id,
+            ingestion_id,
+            name,
+            collection_config,
+            table_key,
+            collection_id,
+            scan.runs,
+            full,
         )
         if name in scan.errors:
             report.collections[name] = CollectionReport(name=name, error=scan.errors[name])
@@ -136,7 +142,9 @@ def _ingest_collection(
         watcher.start(job.name, len(plan.to_read))
         table_schema = None if job.full else store.polars_schema(job.table_key)
         with tempfile.TemporaryDirectory(prefix="biovista-ingest-") as scratch:
-            staged = _read_all(job, plan, source, table_schema, Path(scratch), workers, report, watcher)
+            staged = _read_all(
+                job, plan, source, table_schema, Path(scratch), workers, report, watcher
+            )
             version = _commit(job, plan, staged, table_schema, store, report)
         _record(job, plan, staged, version, store, url, run_ids, report)
     except BiovistaError as exc:
@@ -247,8 +255,8 @@ def _record(
         for path in _gone(job, plan, staged, report, by_path):
             session.delete(by_path.pop(path))
         for found in plan.touched:
-            record = by_path[found.path]
-            record.size, record.mtime_ns = found.size, found.mtime_ns
+            touched = by_path[found.path]
+            touched.size, touched.mtime_ns = found.size, found.mtime_ns
         for item in staged:
             record = by_path.get(item.found.path)
             if record is None:

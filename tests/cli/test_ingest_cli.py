@@ -1,0 +1,138 @@
+"""The ingest, collections and show commands as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from biovista.cli.main import app
+
+DATA = Path(__file__).parents[1] / "data"
+
+PROJECT = """\
+name: penguins
+runs:
+  root: ./data
+  pattern: 'run_(?P<run>\\d+)_(?P<species>\\w+)'
+collections:
+  physical:
+    files: 'physical_features\\.csv'
+    columns:
+      body_mass_g: {type: float, unit: g}
+  demographics:
+    files: 'demographic_data\\.csv'
+links:
+  - {from: demographics.individual_id, to: physical.individual_id}
+"""
+
+
+@pytest.fixture
+def cli_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BIOVISTA_DATA_DIR", str(tmp_path / "store"))
+    from biovista.config import get_settings
+
+    get_settings.cache_clear()
+    shutil.copytree(DATA / "penguins", tmp_path / "data")
+    (tmp_path / "project.yaml").write_text(PROJECT)
+    return tmp_path / "project.yaml"
+
+
+runner = CliRunner()
+
+
+def test_ingest_json_summary(cli_project: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(cli_project), "--json"])
+
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "succeeded"
+    physical = summary["collections"]["physical"]
+    assert (physical["files_read"], physical["files_skipped"], physical["files_failed"]) == (
+        3,
+        0,
+        0,
+    )
+    assert physical["total_rows"] == 342
+
+    again = json.loads(runner.invoke(app, ["ingest", str(cli_project), "--json"]).stdout)
+    assert again["collections"]["physical"]["files_skipped"] == 3
+    assert again["collections"]["physical"]["files_read"] == 0
+
+
+def test_ingest_reports_a_bad_file_and_exits_1(cli_project: Path) -> None:
+    bad = cli_project.parent / "data" / "run_4_emperor"
+    bad.mkdir()
+    (bad / "physical_features.csv").write_text("individual_id,body_mass_g\ne1,12\ne2,heavy\n")
+
+    result = runner.invoke(app, ["ingest", str(cli_project)])
+
+    assert result.exit_code == 1
+    assert "run_4_emperor/physical_features.csv:3, column 'body_mass_g'" in result.stderr
+    assert "'heavy' is not a valid number" in result.stderr
+
+
+def test_ingest_rejects_an_invalid_project_file(cli_project: Path) -> None:
+    cli_project.write_text(PROJECT.replace("name: penguins", "name: penguins\ncolour: blue"))
+
+    result = runner.invoke(app, ["ingest", str(cli_project)])
+
+    assert result.exit_code == 2
+    assert "colour" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_collections_lists_rows_schema_and_runs(cli_project: Path) -> None:
+    runner.invoke(app, ["ingest", str(cli_project)])
+
+    result = runner.invoke(app, ["collections", "penguins", "--json"])
+
+    assert result.exit_code == 0, result.output
+    by_name = {c["name"]: c for c in json.loads(result.stdout)}
+    assert by_name["physical"]["rows"] == 342
+    assert by_name["physical"]["runs"] == ["run_1_adelie", "run_2_chinstrap", "run_3_gentoo"]
+    types = {c["name"]: c["type"] for c in by_name["physical"]["columns"]}
+    assert types["body_mass_g"] == "Float64"
+    assert types["_file"] == "String"
+
+
+def test_show_filters_and_limits(cli_project: Path) -> None:
+    runner.invoke(app, ["ingest", str(cli_project)])
+
+    result = runner.invoke(
+        app,
+        ["show", str(cli_project), "physical", "--where", "body_mass_g > 6000", "--json"],
+    )
+
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert sorted(r["individual_id"] for r in rows) == ["gentoo_18", "gentoo_34"]
+    limited = json.loads(
+        runner.invoke(app, ["show", "penguins", "physical", "-n", "5", "--json"]).stdout
+    )
+    assert len(limited) == 5
+
+
+def test_show_explains_a_bad_filter(cli_project: Path) -> None:
+    runner.invoke(app, ["ingest", str(cli_project)])
+
+    result = runner.invoke(app, ["show", "penguins", "physical", "--where", "body_mass_g >"])
+
+    assert result.exit_code == 2
+    assert "--where 'body_mass_g >' is not a valid filter" in result.stderr
+    assert "body_mass_g" in result.stderr
+
+
+def test_show_unknown_project_and_collection(cli_project: Path) -> None:
+    runner.invoke(app, ["ingest", str(cli_project)])
+
+    missing_project = runner.invoke(app, ["show", "pinguins", "physical"])
+    missing_collection = runner.invoke(app, ["show", "penguins", "physicl"])
+
+    assert missing_project.exit_code == 1
+    assert "no project named 'pinguins'; known projects: penguins" in missing_project.stderr
+    assert missing_collection.exit_code == 1
+    assert "has no collection 'physicl'" in missing_collection.stderr
