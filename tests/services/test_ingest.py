@@ -291,7 +291,9 @@ def test_new_column_is_added_to_the_table(
 
     rows = table(settings, "physical")
     assert rows.height == 343
-    assert rows.filter(pl.col("individual_id") == "macaroni_1")["crest_length_mm"].to_list() == [41.5]
+    assert rows.filter(pl.col("individual_id") == "macaroni_1")["crest_length_mm"].to_list() == [
+        41.5
+    ]
     assert rows.filter(pl.col("individual_id") == "adelie_1")["crest_length_mm"].to_list() == [None]
 
 
@@ -317,7 +319,10 @@ def test_single_file_collection(settings: Settings, project_dir: Path) -> None:
 
     assert report.collections["sheet"].files_read == 1
     sheet = table(settings, "sheet")
-    assert sheet.select("sample", "site").rows() == [("adelie_1", "Torgersen"), ("adelie_2", "Dream")]
+    assert sheet.select("sample", "site").rows() == [
+        ("adelie_1", "Torgersen"),
+        ("adelie_2", "Dream"),
+    ]
     assert sheet["_run"].to_list() == [None, None]
 
 

@@ -39,6 +39,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 async def _problem(request: Request, exc: Exception) -> JSONResponse:
     """Domain errors as RFC 9457 problem documents."""
-    status = 404 if isinstance(exc, NotFoundError) else 422 if isinstance(exc, InvalidInputError) else 500
-    body = {"type": "about:blank", "title": type(exc).__name__, "status": status, "detail": str(exc)}
+    status = (
+        404
+        if isinstance(exc, NotFoundError)
+        else 422
+        if isinstance(exc, InvalidInputError)
+        else 500
+    )
+    body = {
+        "type": "about:blank",
+        "title": type(exc).__name__,
+        "status": status,
+        "detail": str(exc),
+    }
     return JSONResponse(body, status_code=status, media_type="application/problem+json")

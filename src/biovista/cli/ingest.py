@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from biovista.cli.common import EXIT_FAILED, console, err_console, print_json, user_errors
@@ -68,7 +75,15 @@ def run_ingest(loaded: LoadedProject, settings: Settings, full: bool, quiet: boo
 
 def _print_report(report: IngestReport) -> None:
     table = Table(title=f"{report.project}: ingest {report.status} in {report.seconds:.1f} s")
-    for header in ("collection", "read", "skipped", "failed", "removed", "rows written", "total rows"):
+    for header in (
+        "collection",
+        "read",
+        "skipped",
+        "failed",
+        "removed",
+        "rows written",
+        "total rows",
+    ):
         table.add_column(header, justify="left" if header == "collection" else "right")
     for name, item in report.collections.items():
         table.add_row(

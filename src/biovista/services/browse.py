@@ -62,7 +62,9 @@ def read_rows(
         matching = frame.select(pl.len()).collect().item()
         rows = frame.head(limit).collect()
     except pl.exceptions.PolarsError as exc:
-        raise InvalidInputError(f"--where {where!r} cannot be evaluated: {_first_line(exc)}") from None
+        raise InvalidInputError(
+            f"--where {where!r} cannot be evaluated: {_first_line(exc)}"
+        ) from None
     return RowPage(rows=rows, matching=int(matching), total=total)
 
 

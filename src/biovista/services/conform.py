@@ -55,7 +55,9 @@ def conform(
     null_columns = [n for n, t in frame.schema.items() if t == pl.Null]
     if null_columns:
         frame = frame.with_columns(pl.col(null_columns).cast(pl.String))
-    ordered = [RUN_COLUMN, FILE_COLUMN] + [c for c in frame.columns if c not in (RUN_COLUMN, FILE_COLUMN)]
+    ordered = [RUN_COLUMN, FILE_COLUMN] + [
+        c for c in frame.columns if c not in (RUN_COLUMN, FILE_COLUMN)
+    ]
     return frame.select(ordered)
 
 
@@ -96,17 +98,14 @@ def _convert(series: pl.Series, dtype: pl.DataType) -> pl.Series:
         text = series.str.strip_chars()
         if dtype == pl.Boolean:
             lowered = text.str.to_lowercase()
-            return (
-                pl.select(
-                    pl.when(lowered.is_in(TRUE_WORDS))
-                    .then(True)
-                    .when(lowered.is_in(FALSE_WORDS))
-                    .then(False)
-                    .otherwise(None)
-                    .alias(series.name)
-                )
-                .to_series()
-            )
+            return pl.select(
+                pl.when(lowered.is_in(TRUE_WORDS))
+                .then(True)
+                .when(lowered.is_in(FALSE_WORDS))
+                .then(False)
+                .otherwise(None)
+                .alias(series.name)
+            ).to_series()
         if dtype == pl.Date:
             return text.str.to_date(strict=False)
         if isinstance(dtype, pl.Datetime):
@@ -130,6 +129,12 @@ def _whole_numbers(values: pl.Series) -> pl.Series:
 def _type_word(dtype: pl.DataType) -> str:
     for word, candidate in POLARS_TYPES.items():
         if candidate == dtype:
-            return {"str": "text", "int": "integer", "float": "number", "bool": "true/false",
-                    "date": "date", "datetime": "date-time"}[word]
+            return {
+                "str": "text",
+                "int": "integer",
+                "float": "number",
+                "bool": "true/false",
+                "date": "date",
+                "datetime": "date-time",
+            }[word]
     return str(dtype)

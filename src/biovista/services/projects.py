@@ -113,7 +113,9 @@ def summarize_collections(project: Project) -> list[CollectionSummary]:
     return summaries
 
 
-def upsert_runs(session: Session, project: Project, runs: dict[str, dict[str, str]]) -> dict[str, Run]:
+def upsert_runs(
+    session: Session, project: Project, runs: dict[str, dict[str, str]]
+) -> dict[str, Run]:
     """Record every run folder seen; returns all of the project's runs by name."""
     by_name = {run.name: run for run in project.runs}
     for name, attributes in runs.items():

@@ -99,7 +99,9 @@ def _scan_runs(
                 result.files[name].append(_found(name, entry, run))
 
 
-def _scan_single(name: str, collection: CollectionConfig, base_dir: Path, result: ScanResult) -> None:
+def _scan_single(
+    name: str, collection: CollectionConfig, base_dir: Path, result: ScanResult
+) -> None:
     assert collection.path is not None
     folder, _, file_name = collection.path.rpartition("/")
     source = open_source(folder or ".", base_dir)

@@ -26,7 +26,9 @@ class StagedFile:
     parquet: Path
 
 
-def stage(frame: pl.DataFrame, found: FoundFile, sha256: str, folder: Path, index: int) -> StagedFile:
+def stage(
+    frame: pl.DataFrame, found: FoundFile, sha256: str, folder: Path, index: int
+) -> StagedFile:
     target = folder / f"{index:06d}.parquet"
     frame.write_parquet(target, compression="lz4", statistics=False)
     return StagedFile(found, sha256, frame.height, frame.schema, target)
