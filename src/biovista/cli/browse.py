@@ -7,8 +7,6 @@ from rich.table import Table
 
 from biovista.cli.common import console, print_json, user_errors
 from biovista.config import get_settings
-from biovista.services.browse import describe_collections, read_rows
-from biovista.services.projects import resolve_project_name
 
 
 def collections(
@@ -16,6 +14,9 @@ def collections(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable output."),
 ) -> None:
     """List a project's collections with row counts, schema and the runs they came from."""
+    from biovista.services.browse import describe_collections
+    from biovista.services.projects import resolve_project_name
+
     with user_errors():
         summaries = describe_collections(get_settings(), resolve_project_name(project))
     if as_json:
@@ -42,6 +43,9 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print rows as a JSON list of objects."),
 ) -> None:
     """Print rows of a collection."""
+    from biovista.services.browse import read_rows
+    from biovista.services.projects import resolve_project_name
+
     with user_errors():
         page = read_rows(get_settings(), resolve_project_name(project), collection, limit, where)
     if as_json:

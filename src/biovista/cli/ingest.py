@@ -18,7 +18,6 @@ from rich.table import Table
 from biovista.cli.common import EXIT_FAILED, console, err_console, print_json, user_errors
 from biovista.config import Settings, get_settings
 from biovista.models.loader import LoadedProject, load_project
-from biovista.services.ingest import ingest_project
 from biovista.services.ingest_report import CollectionReport, IngestReport
 
 
@@ -57,6 +56,8 @@ def ingest(
 
 def run_ingest(loaded: LoadedProject, settings: Settings, full: bool, quiet: bool) -> IngestReport:
     """Ingest with progress bars and a summary table, unless ``quiet``."""
+    from biovista.services.ingest import ingest_project
+
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import typer
-import uvicorn
 
-from biovista.api.app import create_app
 from biovista.cli.common import console, err_console, user_errors
-from biovista.cli.ingest import run_ingest
 from biovista.config import get_settings
-from biovista.services.demo import prepare_demo
 
 
 def serve(
@@ -17,6 +13,10 @@ def serve(
     port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
 ) -> None:
     """Serve the API (and, in later versions, the web app) on one port."""
+    import uvicorn
+
+    from biovista.api.app import create_app
+
     settings = get_settings()
     with user_errors():
         app = create_app(settings)
@@ -29,6 +29,9 @@ def demo(
     no_serve: bool = typer.Option(False, "--no-serve", help="Seed and ingest, then exit."),
 ) -> None:
     """Create the demo projects from bundled real data, ingest them, and serve."""
+    from biovista.cli.ingest import run_ingest
+    from biovista.services.demo import prepare_demo
+
     settings = get_settings()
     with user_errors():
         projects = prepare_demo(settings)

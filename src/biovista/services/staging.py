@@ -1,4 +1,4 @@
-"""Parsed files wait as Parquet in a scratch folder until their collection is committed.
+"""Parsed files wait as Arrow IPC in a scratch folder until their collection is committed.
 
 Staging keeps memory bounded (one file in memory per worker) while still writing a whole
 collection in a single Delta commit: the commit streams the staged files back in batches,
@@ -23,14 +23,15 @@ class StagedFile:
     sha256: str
     rows: int
     schema: pl.Schema
-    parquet: Path
+    arrow_file: Path
 
 
 def stage(
     frame: pl.DataFrame, found: FoundFile, sha256: str, folder: Path, index: int
 ) -> StagedFile:
-    target = folder / f"{index:06d}.parquet"
-    frame.write_parquet(target, compression="lz4", statistics=False)
+    """Uncompressed IPC: staging is written and read once, so speed beats size here."""
+    target = folder / f"{index:06d}.arrow"
+    frame.write_ipc(target, compression="uncompressed", compat_level=pl.CompatLevel.oldest())
     return StagedFile(found, sha256, frame.height, frame.schema, target)
 
 
@@ -48,11 +49,25 @@ def arrow_schema(schema: pl.Schema) -> pa.Schema:
 
 
 def batches(staged: Sequence[StagedFile], schema: pl.Schema) -> Iterator[pa.RecordBatch]:
-    """Each staged file, aligned to ``schema`` (missing columns are null), as Arrow batches."""
+    """Each staged file as Arrow batches of ``schema`` (a missing column is null)."""
+    target = arrow_schema(schema)
     for item in staged:
-        frame = pl.read_parquet(item.parquet)
+        if item.schema == schema:
+            yield from _read_batches(item.arrow_file, target)
+            continue
+        frame = pl.read_ipc(item.arrow_file)
         aligned = frame.select(
             pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)
             for name, dtype in schema.items()
         )
         yield from aligned.to_arrow().to_batches(max_chunksize=256 * 1024)
+
+
+def _read_batches(path: Path, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """Batches read into memory (not memory-mapped: the writer may hold them after we
+    move on to the next file)."""
+    with pa.OSFile(str(path), "rb") as source:
+        reader = pa.ipc.open_file(source)
+        for index in range(reader.num_record_batches):
+            batch = reader.get_batch(index)
+            yield batch if batch.schema == schema else batch.cast(schema)
