@@ -32,6 +32,25 @@ class ParsedTable:
         return None if self.first_line is None else self.first_line + row_index
 
 
+def check_options(options: Mapping[str, Any], allowed: Collection[str], fmt: str) -> None:
+    """Reject option keys a parser does not know: a typo must not be ignored silently."""
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        known = ", ".join(sorted(allowed)) or "none"
+        raise ParseError(f"unknown {fmt} option(s) {', '.join(unknown)} (allowed: {known})")
+
+
+def text_overrides(frame_columns: Collection[str], text_columns: Collection[str]) -> list[str]:
+    """The declared text columns that the file actually has."""
+    return [name for name in text_columns if name in frame_columns]
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of a library's error message, for a one-line report."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class Parser(Protocol):
     """Reads one file format into a polars DataFrame."""
 
