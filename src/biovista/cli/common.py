@@ -13,8 +13,8 @@ from rich.console import Console
 
 from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 EXIT_INVALID = 2
 """Bad input (project file, arguments, data that fails validation)."""

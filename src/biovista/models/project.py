@@ -7,7 +7,9 @@ so that every problem can be reported at once with its YAML path.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import polars as pl
@@ -146,44 +148,71 @@ class ProjectConfig(StrictModel):
         return list(re.compile(self.runs.pattern).groupindex)
 
 
-def cross_reference_problems(config: ProjectConfig, formats: set[str]) -> list[Problem]:
-    """Problems that span several parts of the file (each located by its YAML path)."""
+def cross_reference_problems(data: Mapping[str, Any], formats: set[str]) -> list[Problem]:
+    """Problems that span several parts of the file, each located by its YAML path.
+
+    Works on the raw document, tolerating any shape, so these problems are reported
+    together with structural ones rather than after they are fixed."""
+    collections = data.get("collections")
+    collections = collections if isinstance(collections, dict) else {}
     problems: list[Problem] = []
-    for name, collection in config.collections.items():
-        where = f"collections.{name}"
-        if (collection.files is None) == (collection.path is None):
-            problems.append(
-                Problem(
-                    "give exactly one of 'files' (a regex over each run folder) or 'path' "
-                    "(a single file)",
-                    where=where,
-                )
-            )
-        if collection.files is not None and config.runs is None:
-            problems.append(
-                Problem(
-                    "'files' needs a 'runs' section that says where the run folders are",
-                    where=f"{where}.files",
-                )
-            )
-        if collection.format is not None and collection.format not in formats:
-            problems.append(
-                Problem(
-                    f"unknown format {collection.format!r}",
-                    where=f"{where}.format",
-                    suggestion="one of " + ", ".join(sorted(formats)),
-                )
-            )
-    for index, link in enumerate(config.links):
-        for key, ref in (("from", link.source), ("to", link.target)):
+    for name, collection in collections.items():
+        if isinstance(collection, dict):
+            problems += _collection_problems(f"collections.{name}", collection, data, formats)
+    links = data.get("links")
+    for index, link in enumerate(links if isinstance(links, list) else []):
+        if not isinstance(link, dict):
+            continue
+        for key in ("from", "to"):
+            ref = link.get(key)
+            if not isinstance(ref, str) or ref.count(".") != 1:
+                continue
             collection_name = ref.split(".")[0]
-            target = config.collections.get(collection_name)
-            if target is None:
+            if collection_name not in collections:
+                close = difflib.get_close_matches(collection_name, list(collections), n=1)
                 problems.append(
                     Problem(
                         f"no collection named {collection_name!r}",
                         where=f"links.{index}.{key}",
-                        suggestion="collections: " + ", ".join(config.collections),
+                        suggestion=f"did you mean {close[0]!r}?"
+                        if close
+                        else "collections: " + ", ".join(collections),
                     )
                 )
+        if link.get("from") is not None and link.get("from") == link.get("to"):
+            problems.append(Problem("a link joins two different columns", f"links.{index}"))
+    return problems
+
+
+def _collection_problems(
+    where: str, collection: Mapping[str, Any], data: Mapping[str, Any], formats: set[str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if ("files" in collection) == ("path" in collection):
+        problems.append(
+            Problem(
+                "give exactly one of 'files' (a regex over each run folder) or 'path' "
+                "(a single file)",
+                where=where,
+            )
+        )
+    if "files" in collection and not isinstance(data.get("runs"), dict):
+        problems.append(
+            Problem(
+                "'files' needs a 'runs' section that says where the run folders are",
+                where=f"{where}.files",
+            )
+        )
+    fmt = collection.get("format")
+    if fmt is not None and fmt not in formats:
+        close = difflib.get_close_matches(str(fmt), sorted(formats), n=1)
+        problems.append(
+            Problem(
+                f"unknown format {fmt!r}",
+                where=f"{where}.format",
+                suggestion=f"did you mean {close[0]!r}?"
+                if close
+                else "formats: " + ", ".join(sorted(formats)),
+            )
+        )
     return problems

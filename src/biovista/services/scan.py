@@ -31,6 +31,8 @@ class ScanResult:
     files: dict[str, list[FoundFile]] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     """Per collection, the source its paths are relative to."""
+    file_names: set[str] = field(default_factory=set)
+    """Names of every file inside a run folder, matched or not (for suggestions)."""
     errors: dict[str, str] = field(default_factory=dict)
     """Per collection, why its files could not be listed (the others go on)."""
 
@@ -93,6 +95,7 @@ def _scan_runs(
         if located is None:
             continue
         run, inner, groups = located
+        result.file_names.add(PurePosixPath(inner).name)
         for name, matcher in matchers.items():
             if matches(matcher, inner):
                 result.runs.setdefault(run, groups)
