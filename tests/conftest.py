@@ -75,3 +75,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'metadata.db'}"
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+pytest_plugins = ["tests.s3_server"]

@@ -120,6 +120,8 @@ class SourceFile(Base):
     """Relative to the runs root (or the single file's location); also the ``_file`` column."""
     size: Mapped[int] = mapped_column(BigInteger)
     mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    etag: Mapped[str | None] = mapped_column(String(200), default=None)
+    """Object-store content tag (S3), compared with size and time to detect changes."""
     sha256: Mapped[str] = mapped_column(String(64))
     row_count: Mapped[int] = mapped_column(BigInteger)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

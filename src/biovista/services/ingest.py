@@ -84,7 +84,7 @@ def ingest_project(
         project_id, ingestion_id = project.id, ingestion.id
         collection_ids = {c.name: (c.id, c.table_key) for c in project.collections}
     report = IngestReport(project=config.name, ingestion_id=str(ingestion_id), full=full)
-    scan = scan_project(config, loaded.base_dir)
+    scan = scan_project(config, loaded.base_dir, settings)
     with session_scope(url) as session:
         project = session.get_one(Project, project_id)
         run_ids = {name: run.id for name, run in upsert_runs(session, project, scan.runs).items()}
@@ -131,7 +131,7 @@ def _ingest_collection(
     try:
         with session_scope(url) as session:
             known = {
-                f.path: KnownFile(f.size, f.mtime_ns, f.sha256)
+                f.path: KnownFile(f.size, f.mtime_ns, f.etag, f.sha256)
                 for f in session.scalars(
                     select(SourceFile).where(SourceFile.collection_id == job.collection_id)
                 )
@@ -256,7 +256,7 @@ def _record(
             session.delete(by_path.pop(path))
         for found in plan.touched:
             touched = by_path[found.path]
-            touched.size, touched.mtime_ns = found.size, found.mtime_ns
+            touched.size, touched.mtime_ns, touched.etag = found.size, found.mtime_ns, found.etag
         for item in staged:
             record = by_path.get(item.found.path)
             if record is None:
@@ -264,6 +264,7 @@ def _record(
                 session.add(record)
                 by_path[item.found.path] = record
             record.size, record.mtime_ns = item.found.size, item.found.mtime_ns
+            record.etag = item.found.etag
             record.sha256, record.row_count = item.sha256, item.rows
             record.run_id = run_ids.get(item.found.run) if item.found.run else None
             record.ingested_at = utcnow()

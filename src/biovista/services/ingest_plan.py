@@ -20,7 +20,11 @@ class KnownFile:
 
     size: int
     mtime_ns: int
+    etag: str | None
     sha256: str
+
+    def same_stat(self, found: FoundFile) -> bool:
+        return (self.size, self.mtime_ns, self.etag) == (found.size, found.mtime_ns, found.etag)
 
 
 @dataclass
@@ -48,11 +52,7 @@ def plan_files(
     candidates = []
     for entry in found_list:
         record = known.get(entry.path)
-        if (
-            not full
-            and record is not None
-            and (record.size, record.mtime_ns) == (entry.size, entry.mtime_ns)
-        ):
+        if not full and record is not None and record.same_stat(entry):
             plan.unchanged += 1
         else:
             candidates.append(entry)

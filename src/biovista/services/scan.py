@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from biovista.config import Settings
 from biovista.errors import StorageError
 from biovista.models.project import CollectionConfig, ProjectConfig
 from biovista.storage.sources import Source, SourceEntry, open_source
@@ -21,6 +22,7 @@ class FoundFile:
     run: str | None
     size: int
     mtime_ns: int
+    etag: str | None = None
 
 
 @dataclass
@@ -59,20 +61,20 @@ def split_run(run_pattern: re.Pattern[str], path: str) -> tuple[str, str, dict[s
     return None
 
 
-def scan_project(config: ProjectConfig, base_dir: Path) -> ScanResult:
+def scan_project(config: ProjectConfig, base_dir: Path, settings: Settings) -> ScanResult:
     """Walk the runs root once and sort its files into collections."""
     result = ScanResult()
     run_collections = {n: c for n, c in config.collections.items() if c.files is not None}
     if config.runs is not None and run_collections:
         try:
-            source = open_source(config.runs.root, base_dir)
+            source = open_source(config.runs.root, base_dir, settings)
             _scan_runs(config, run_collections, source, result)
         except StorageError as exc:
             result.errors.update({name: str(exc) for name in run_collections})
     for name, collection in config.collections.items():
         if collection.path is not None:
             try:
-                _scan_single(name, collection, base_dir, result)
+                _scan_single(name, collection, base_dir, settings, result)
             except StorageError as exc:
                 result.errors[name] = str(exc)
     return result
@@ -103,14 +105,18 @@ def _scan_runs(
 
 
 def _scan_single(
-    name: str, collection: CollectionConfig, base_dir: Path, result: ScanResult
+    name: str,
+    collection: CollectionConfig,
+    base_dir: Path,
+    settings: Settings,
+    result: ScanResult,
 ) -> None:
     assert collection.path is not None
     folder, _, file_name = collection.path.rpartition("/")
-    source = open_source(folder or ".", base_dir)
+    source = open_source(folder or ".", base_dir, settings)
     result.sources[name] = source
     result.files[name] = [_found(name, source.stat(file_name), None)]
 
 
 def _found(collection: str, entry: SourceEntry, run: str | None) -> FoundFile:
-    return FoundFile(collection, entry.path, run, entry.size, entry.mtime_ns)
+    return FoundFile(collection, entry.path, run, entry.size, entry.mtime_ns, entry.etag)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from biovista.config import get_settings
 from biovista.errors import BiovistaError, Problem
 from biovista.models.loader import CheckedProject, check_project
 from biovista.models.project import RESERVED_COLUMNS, ProjectConfig
@@ -60,7 +61,7 @@ def _check_data(
     checked: CheckedProject, config: ProjectConfig, base_dir: Path, report: ValidationReport
 ) -> None:
     try:
-        scan = scan_project(config, base_dir)
+        scan = scan_project(config, base_dir, get_settings())
     except BiovistaError as exc:
         report.problems.append(Problem(str(exc), "runs.root", checked.line_of("runs.root")))
         return

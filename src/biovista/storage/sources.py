@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from biovista.config import Settings
 from biovista.errors import StorageError
 
 HASH_CHUNK = 4 * 1024 * 1024
@@ -27,6 +28,8 @@ class SourceEntry:
     """Relative to the root, '/'-separated."""
     size: int
     mtime_ns: int
+    etag: str | None = None
+    """The object store's content tag, when there is one: S3 times have 1 s resolution."""
 
 
 class Source(Protocol):
@@ -96,11 +99,11 @@ class LocalSource:
         yield self._root / path
 
 
-def open_source(root: str, base_dir: Path) -> Source:
+def open_source(root: str, base_dir: Path, settings: Settings) -> Source:
     """The source for a runs root or a single file's folder (relative to ``base_dir``)."""
     if root.startswith("s3://"):
         from biovista.storage.s3 import S3Source
 
-        return S3Source(root)
+        return S3Source(root, settings)
     path = Path(root).expanduser()
     return LocalSource(path if path.is_absolute() else (base_dir / path).resolve())

@@ -94,6 +94,7 @@ def upgrade() -> None:
         sa.Column("path", sa.Text(), nullable=False),
         sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("mtime_ns", sa.BigInteger(), nullable=False),
+        sa.Column("etag", sa.String(length=200), nullable=True),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("row_count", sa.BigInteger(), nullable=False),
         sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
