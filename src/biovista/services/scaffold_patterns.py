@@ -5,7 +5,6 @@ Pure string work, kept apart from the walk over the disk so each guess can be te
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ _SEPARATOR = re.compile(r"([._\-/])")
 _CHARACTER_CLASSES = re.compile(r"\d+|[A-Za-z]+|[^A-Za-z\d]+")
 _CLASS_REGEX = {"digits": r"\d+", "letters": "[A-Za-z]+"}
 _DEFAULT_GROUP = {"digits": "run", "letters": "name"}
+_KIND_WORD = {"digits": "number", "letters": "name"}
 
 
 def words(path: str) -> list[str]:
@@ -193,18 +193,29 @@ def _group_name(word: str | None, kind: str, used: set[str]) -> str:
     """Named after the word just before (``run_1`` -> ``run``), else after what it holds."""
     base = identifier(word) if word and len(word) > 1 else ""
     base = base or _DEFAULT_GROUP[kind]
-    if base in used and not base.startswith("run"):
-        base = f"run_{base}"
+    if base in used:
+        base = f"{base}_{_KIND_WORD[kind]}" if base.startswith("run") else f"run_{base}"
     return unique(base, used)
 
 
 def _prefix_pattern(values: Sequence[str]) -> str:
     """Shared beginning and end (cut at a separator) around ``[^/]+``: no alternation, so
     a new run folder with a new name still matches."""
-    prefix = os.path.commonprefix(list(values))
-    prefix = re.sub(r"[A-Za-z0-9]*$", "", prefix)
-    suffix = os.path.commonprefix([v[::-1] for v in values])[::-1]
+    prefix = re.sub(r"[A-Za-z0-9]*$", "", _common_start(values))
+    suffix = _common_start([v[::-1] for v in values])[::-1]
     suffix = re.sub(r"^[A-Za-z0-9]*", "", suffix)
-    if len(prefix) + len(suffix) >= min(map(len, values)):
+    shortest = min(map(len, values))
+    if len(prefix) + len(suffix) >= shortest:
         suffix = ""
+    if len(prefix) >= shortest:
+        prefix = ""
     return re.escape(prefix) + "[^/]+" + re.escape(suffix)
+
+
+def _common_start(values: Sequence[str]) -> str:
+    """The characters every value starts with (not path components: names are compared)."""
+    first, last = min(values), max(values)
+    size = next(
+        (i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first)
+    )
+    return first[:size]
