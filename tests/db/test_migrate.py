@@ -59,3 +59,11 @@ def test_concurrent_upgrades_both_succeed(database_url: str) -> None:
         thread.join()
     assert errors == []
     assert current_revision(database_url) == "0001"
+
+
+def test_head_constant_is_the_newest_revision() -> None:
+    from alembic.script import ScriptDirectory
+
+    from biovista.db.migrate import HEAD, _config
+
+    assert ScriptDirectory.from_config(_config()).get_current_head() == HEAD

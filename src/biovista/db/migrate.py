@@ -15,21 +15,28 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from biovista.db.session import get_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD = "0001"
+"""The newest revision. Checked with plain SQL at start-up so that Alembic (slow to import)
+is loaded only when an upgrade is due; tests/db/test_migrate.py keeps it equal to the
+newest file in migrations/versions."""
 LOCK_KEY = 0x62696F76  # PostgreSQL advisory lock id: two processes never migrate at once
 
 _migrated: set[str] = set()
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -41,6 +48,8 @@ def upgrade(url: str, revision: str = "head") -> None:
 
     Two processes starting at once must not both migrate: PostgreSQL serialises them with
     an advisory lock; SQLite (whose writers would otherwise deadlock) with a file lock."""
+    from alembic import command
+
     engine = get_engine(url)
     with _sqlite_lock(url), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -64,21 +73,28 @@ def _sqlite_lock(url: str) -> Iterator[None]:
 
 
 def downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
     with get_engine(url).begin() as connection:
         command.downgrade(_config(connection), revision)
     _migrated.discard(url)
 
 
 def current_revision(url: str) -> str | None:
+    """The revision the database is at (None for a new, empty database)."""
     with get_engine(url).connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def ensure_schema(url: str) -> None:
     """Upgrade once per process and database: cheap to call before every operation."""
-    if url not in _migrated:
+    if url in _migrated:
+        return
+    if current_revision(url) != HEAD:
         upgrade(url)
-        _migrated.add(url)
+    _migrated.add(url)
 
 
 def _new_revision(message: str) -> None:
@@ -87,6 +103,8 @@ def _new_revision(message: str) -> None:
         url = f"sqlite:///{scratch}/scratch.db"
         upgrade(url)
         with get_engine(url).begin() as connection:
+            from alembic import command
+
             command.revision(_config(connection), message=message, autogenerate=True)
 
 

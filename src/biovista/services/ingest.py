@@ -129,17 +129,15 @@ def _ingest_collection(
     report = CollectionReport(name=job.name)
     workers = max(2, os.cpu_count() or 2)
     try:
-        with session_scope(url) as session:
-            known = {
-                f.path: KnownFile(f.size, f.mtime_ns, f.etag, f.sha256)
-                for f in session.scalars(
-                    select(SourceFile).where(SourceFile.collection_id == job.collection_id)
-                )
-            }
+        known = _known_files(url, job.collection_id)
         plan = plan_files(found, known, source, job.full, workers)
         report.files_skipped = plan.unchanged
         report.files_removed = len(plan.removed)
         watcher.start(job.name, len(plan.to_read))
+        if not (plan.to_read or plan.removed or plan.touched):
+            _report_unchanged(url, job, report)
+            watcher.finish(job.name, report)
+            return report
         table_schema = None if job.full else store.polars_schema(job.table_key)
         with tempfile.TemporaryDirectory(prefix="biovista-ingest-") as scratch:
             staged = _read_all(
@@ -151,6 +149,27 @@ def _ingest_collection(
         report.error = str(exc)
     watcher.finish(job.name, report)
     return report
+
+
+def _known_files(url: str, collection_id: uuid.UUID) -> dict[str, KnownFile]:
+    """What was recorded about each file, read as plain columns (thousands of rows)."""
+    columns = (
+        SourceFile.path,
+        SourceFile.size,
+        SourceFile.mtime_ns,
+        SourceFile.etag,
+        SourceFile.sha256,
+    )
+    with session_scope(url) as session:
+        rows = session.execute(select(*columns).where(SourceFile.collection_id == collection_id))
+        return {path: KnownFile(size, mtime, etag, sha) for path, size, mtime, etag, sha in rows}
+
+
+def _report_unchanged(url: str, job: _Job, report: CollectionReport) -> None:
+    """Nothing to read, remove or re-stamp: report what the table already holds."""
+    with session_scope(url) as session:
+        collection = session.get_one(Collection, job.collection_id)
+        report.total_rows, report.version = collection.row_count, collection.delta_version
 
 
 def _read_all(

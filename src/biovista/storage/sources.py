@@ -65,20 +65,7 @@ class LocalSource:
     def walk(self) -> Iterator[SourceEntry]:
         if not self._root.is_dir():
             raise StorageError(f"runs root {self._root} is not a folder")
-        for folder, dirs, files in os.walk(self._root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            base = Path(folder)
-            for name in sorted(files):
-                if name.startswith("."):
-                    continue
-                full = base / name
-                try:
-                    info = full.stat()
-                except FileNotFoundError:
-                    continue  # removed while we were walking
-                yield SourceEntry(
-                    full.relative_to(self._root).as_posix(), info.st_size, info.st_mtime_ns
-                )
+        yield from _scan_tree(str(self._root), "")
 
     def stat(self, path: str) -> SourceEntry:
         try:
@@ -97,6 +84,27 @@ class LocalSource:
     @contextmanager
     def local_path(self, path: str) -> Iterator[Path]:
         yield self._root / path
+
+
+def _scan_tree(folder: str, prefix: str) -> Iterator[SourceEntry]:
+    """Depth-first, sorted, hidden entries skipped; one stat per file via scandir."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError:
+        return  # removed or unreadable while we were walking
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        relative = prefix + entry.name
+        try:
+            if entry.is_dir(follow_symlinks=True):
+                yield from _scan_tree(entry.path, relative + "/")
+            elif entry.is_file(follow_symlinks=True):
+                info = entry.stat()
+                yield SourceEntry(relative, info.st_size, info.st_mtime_ns)
+        except OSError:
+            continue
 
 
 def open_source(root: str, base_dir: Path, settings: Settings) -> Source:
