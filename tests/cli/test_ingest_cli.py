@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from tests.penguins import PROJECT_YAML, make_project
 from typer.testing import CliRunner
 
 from biovista.cli.main import app
-
-DATA = Path(__file__).parents[1] / "data"
-
-PROJECT = """\
-name: penguins
-runs:
-  root: ./data
-  pattern: 'run_(?P<run>\\d+)_(?P<species>\\w+)'
-collections:
-  physical:
-    files: 'physical_features\\.csv'
-    columns:
-      body_mass_g: {type: float, unit: g}
-  demographics:
-    files: 'demographic_data\\.csv'
-links:
-  - {from: demographics.individual_id, to: physical.individual_id}
-"""
 
 
 @pytest.fixture
@@ -36,9 +18,7 @@ def cli_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from biovista.config import get_settings
 
     get_settings.cache_clear()
-    shutil.copytree(DATA / "penguins", tmp_path / "data")
-    (tmp_path / "project.yaml").write_text(PROJECT)
-    return tmp_path / "project.yaml"
+    return make_project(tmp_path)
 
 
 runner = CliRunner()
@@ -76,7 +56,7 @@ def test_ingest_reports_a_bad_file_and_exits_1(cli_project: Path) -> None:
 
 
 def test_ingest_rejects_an_invalid_project_file(cli_project: Path) -> None:
-    cli_project.write_text(PROJECT.replace("name: penguins", "name: penguins\ncolour: blue"))
+    cli_project.write_text(PROJECT_YAML.replace("name: penguins", "name: penguins\ncolour: blue"))
 
     result = runner.invoke(app, ["ingest", str(cli_project)])
 

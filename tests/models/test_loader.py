@@ -5,27 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.penguins import PROJECT_YAML
 
 from biovista.errors import InvalidInputError
 from biovista.models.loader import check_project, load_project
 
-VALID = """\
-name: penguins
-description: Palmer penguins measured in three field runs
-runs:
-  root: ./data
-  pattern: 'run_(?P<run>\\d+)_(?P<species>\\w+)'
-collections:
-  physical:
-    files: 'physical_features\\.csv'
-    columns:
-      individual_id: {type: str, description: Individual id within species}
-      body_mass_g: {type: float, unit: g}
-  demographics:
-    files: 'demographic_data\\.csv'
-links:
-  - {from: demographics.individual_id, to: physical.individual_id}
-"""
+VALID = PROJECT_YAML
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -59,13 +44,13 @@ def test_several_mistakes_are_reported_together(tmp_path: Path) -> None:
     assert problems(tmp_path, text) == [
         (2, "descripton", "unknown key 'descripton'", "did you mean 'description'?"),
         (
-            11,
+            12,
             "collections.physical.columns.body_mass_g.type",
             "unknown column type 'flaot'; types: str, int, float, bool, date, datetime",
             "did you mean 'float'?",
         ),
-        (14, "collections.demographics.format", "unknown format 'cvs'", "did you mean 'csv'?"),
-        (16, "links.0.from", "no collection named 'demographic'", "did you mean 'demographics'?"),
+        (15, "collections.demographics.format", "unknown format 'cvs'", "did you mean 'csv'?"),
+        (17, "links.0.from", "no collection named 'demographic'", "did you mean 'demographics'?"),
     ]
 
 
@@ -82,7 +67,7 @@ def test_bad_regex_and_both_files_and_path(tmp_path: Path) -> None:
     assert found[0][:2] == (5, "runs.pattern")
     assert found[0][2].startswith("not a valid regular expression: missing )")
     assert found[1][:3] == (
-        12,
+        13,
         "collections.demographics",
         "give exactly one of 'files' (a regex over each run folder) or 'path' (a single file)",
     )
@@ -92,7 +77,7 @@ def test_duplicate_key(tmp_path: Path) -> None:
     text = VALID.replace("  demographics:\n", "  physical:\n    files: x\n  demographics:\n")
     found = problems(tmp_path, text)
     assert (
-        12,
+        13,
         "collections.physical",
         "duplicate key 'physical' (only the last one would be used)",
         None,

@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from sqlalchemy import select
+from tests.penguins import PROJECT_YAML, ROWS_PER_RUN, make_project
 
 from biovista.config import Settings
 from biovista.db.models import Ingestion, SourceFile
@@ -20,36 +21,10 @@ from biovista.services.projects import get_project
 from biovista.storage.sources import LocalSource
 from biovista.storage.tables import TableStore
 
-DATA = Path(__file__).parents[1] / "data"
-
-PROJECT_YAML = """\
-name: penguins
-description: Palmer penguins measured in three field runs
-runs:
-  root: ./data                     # a folder, or s3://bucket/prefix
-  pattern: 'run_(?P<run>\\d+)_(?P<species>\\w+)'   # run folders; named groups become columns
-collections:
-  physical:
-    files: 'physical_features\\.csv'    # regex over the path relative to the run folder
-    description: Body measurements
-    columns:
-      individual_id: {type: str, description: Individual id within species}
-      body_mass_g: {type: float, unit: g}
-  demographics:
-    files: 'demographic_data\\.csv'
-links:
-  - {from: demographics.individual_id, to: physical.individual_id}
-"""
-
-ROWS_PER_RUN = {"run_1_adelie": 151, "run_2_chinstrap": 68, "run_3_gentoo": 123}
-
 
 @pytest.fixture
 def project_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "project"
-    shutil.copytree(DATA / "penguins", folder / "data")
-    (folder / "project.yaml").write_text(PROJECT_YAML)
-    return folder
+    return make_project(tmp_path / "project").parent
 
 
 @pytest.fixture
