@@ -9,6 +9,16 @@ from biovista.cli.common import console, print_json, user_errors
 from biovista.config import get_settings
 
 
+SHORT_TYPES = {
+    "String": "str",
+    "Int64": "int",
+    "Float64": "float",
+    "Boolean": "bool",
+    "Date": "date",
+    "Datetime(time_unit='us', time_zone=None)": "datetime",
+}
+
+
 def collections(
     project: str = typer.Argument(..., help="Project name, or its project YAML file."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable output."),
@@ -26,7 +36,11 @@ def collections(
     for header in ("collection", "rows", "files", "runs", "columns"):
         table.add_column(header, justify="right" if header in ("rows", "files") else "left")
     for item in summaries:
-        columns = ", ".join(f"{c['name']}: {c['type']}" for c in item.columns)
+        columns = ", ".join(
+            f"{c['name']} ({SHORT_TYPES.get(c['type'], c['type'])})"
+            for c in item.columns
+            if c["name"] not in ("_run", "_file")
+        )
         table.add_row(
             item.name, f"{item.row_count:,}", str(item.file_count), ", ".join(item.runs), columns
         )

@@ -30,7 +30,7 @@ from biovista.models.project import FILE_COLUMN, CollectionConfig
 from biovista.parsers import detect_format, get_parser
 from biovista.parsers.base import ParseError
 from biovista.services.conform import conform
-from biovista.services.ingest_plan import FilePlan, KnownFile, plan_files
+from biovista.services.ingest_plan import FilePlan, HashCache, KnownFile, plan_files
 from biovista.services.ingest_report import (
     CollectionReport,
     FileFailure,
@@ -89,6 +89,7 @@ def ingest_project(
         project = session.get_one(Project, project_id)
         run_ids = {name: run.id for name, run in upsert_runs(session, project, scan.runs).items()}
     store = TableStore(settings)
+    hashes: HashCache = {}
     for name, collection_config in config.collections.items():
         collection_id, table_key = collection_ids[name]
         job = _Job(
@@ -106,7 +107,7 @@ def ingest_project(
             watcher.finish(name, report.collections[name])
             continue
         report.collections[name] = _ingest_collection(
-            job, scan.files[name], scan.sources[name], store, url, run_ids, watcher
+            job, scan.files[name], scan.sources[name], store, url, run_ids, watcher, hashes
         )
     report.finish(time.perf_counter() - started)
     with session_scope(url) as session:
@@ -125,12 +126,13 @@ def _ingest_collection(
     url: str,
     run_ids: dict[str, uuid.UUID],
     watcher: IngestProgress,
+    hashes: HashCache,
 ) -> CollectionReport:
     report = CollectionReport(name=job.name)
     workers = max(2, os.cpu_count() or 2)
     try:
         known = _known_files(url, job.collection_id)
-        plan = plan_files(found, known, source, job.full, workers)
+        plan = plan_files(found, known, source, job.full, workers, hashes)
         report.files_skipped = plan.unchanged
         report.files_removed = len(plan.removed)
         watcher.start(job.name, len(plan.to_read))

@@ -38,12 +38,18 @@ class FilePlan:
     """Paths whose rows must go: the file is gone."""
 
 
+HashCache = dict[tuple[str, str, int, int, str | None], str]
+"""Content hashes computed during one ingest, keyed by source, path and stat: a file that
+several collections read (a MultiQC report) is hashed once."""
+
+
 def plan_files(
     found: Iterable[FoundFile],
     known: dict[str, KnownFile],
     source: Source,
     full: bool,
     workers: int,
+    hashes: HashCache,
 ) -> FilePlan:
     plan = FilePlan()
     found_list = list(found)
@@ -56,9 +62,16 @@ def plan_files(
             plan.unchanged += 1
         else:
             candidates.append(entry)
+
+    def content_hash(entry: FoundFile) -> str:
+        key = (source.root, entry.path, entry.size, entry.mtime_ns, entry.etag)
+        if key not in hashes:
+            hashes[key] = source.sha256(entry.path)
+        return hashes[key]
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        hashes = list(pool.map(lambda f: source.sha256(f.path), candidates))
-    for entry, digest in zip(candidates, hashes, strict=True):
+        digests = list(pool.map(content_hash, candidates))
+    for entry, digest in zip(candidates, digests, strict=True):
         record = known.get(entry.path)
         if not full and record is not None and record.sha256 == digest:
             plan.touched.append(entry)
