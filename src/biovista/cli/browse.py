@@ -8,7 +8,6 @@ from rich.table import Table
 from biovista.cli.common import console, print_json, user_errors
 from biovista.config import get_settings
 
-
 SHORT_TYPES = {
     "String": "str",
     "Int64": "int",
