@@ -72,11 +72,10 @@ def value_sum(settings: Settings, collection: str) -> tuple[int, float]:
 
 
 @pytest.mark.slow
-def test_killed_ingest_keeps_a_whole_version(tmp_path: Path) -> None:
+def test_killed_ingest_keeps_a_whole_version(tmp_path: Path, database_url: str) -> None:
     store = tmp_path / "store"
-    settings = Settings(data_dir=store)
-    env = {**os.environ, "BIOVISTA_DATA_DIR": str(store)}
-    env.pop("BIOVISTA_DATABASE_URL", None)
+    settings = Settings(data_dir=store, database_url=database_url)
+    env = {**os.environ, "BIOVISTA_DATA_DIR": str(store), "BIOVISTA_DATABASE_URL": database_url}
     (tmp_path / "project.yaml").write_text(PROJECT)
     write_runs(tmp_path, offset=0.0)
     first = run_ingest(tmp_path, env)
