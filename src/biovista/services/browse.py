@@ -10,6 +10,7 @@ from biovista.config import Settings
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import session_scope
 from biovista.errors import InvalidInputError, NotFoundError
+from biovista.parsers.base import first_line
 from biovista.services.projects import (
     CollectionSummary,
     get_collection,
@@ -63,7 +64,7 @@ def read_rows(
         rows = frame.head(limit).collect()
     except pl.exceptions.PolarsError as exc:
         raise InvalidInputError(
-            f"--where {where!r} cannot be evaluated: {_first_line(exc)}"
+            f"--where {where!r} cannot be evaluated: {first_line(exc)}"
         ) from None
     return RowPage(rows=rows, matching=int(matching), total=total)
 
@@ -75,11 +76,6 @@ def _filtered(frame: pl.LazyFrame, where: str) -> pl.LazyFrame:
         return frame.sql(f"SELECT * FROM self WHERE {where}")
     except pl.exceptions.PolarsError as exc:
         raise InvalidInputError(
-            f"--where {where!r} is not a valid filter: {_first_line(exc)} "
+            f"--where {where!r} is not a valid filter: {first_line(exc)} "
             f"(columns: {', '.join(columns)})"
         ) from None
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
