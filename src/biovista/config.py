@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+    """Create this admin on the first start of an empty server (never a default password)."""
+    single_user: bool = False
+    """No login: every request acts as a local admin. Only for ``biovista demo``."""
+
     @property
     def resolved_database_url(self) -> str:
         """The configured database, or a SQLite file inside the data directory."""

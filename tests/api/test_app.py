@@ -23,7 +23,7 @@ def test_health(tmp_path: Path) -> None:
 
 
 def test_projects_list_after_ingest(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "store")
+    settings = Settings(data_dir=tmp_path / "store", single_user=True)
     shutil.copytree(DATA / "penguins", tmp_path / "data")
     (tmp_path / "p.yaml").write_text(
         "name: penguins\nruns: {root: ./data, pattern: 'run_.*'}\n"

@@ -8,17 +8,27 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from biovista.db.migrate import current_revision, downgrade, upgrade
+from biovista.db.migrate import HEAD, current_revision, downgrade, upgrade
 from biovista.db.models import Base
 from biovista.db.session import get_engine
 
-TABLES = {"projects", "collections", "runs", "source_files", "ingestions", "alembic_version"}
+TABLES = {
+    "projects",
+    "collections",
+    "runs",
+    "source_files",
+    "ingestions",
+    "users",
+    "refresh_tokens",
+    "api_tokens",
+    "alembic_version",
+}
 
 
 def test_upgrade_creates_every_table(database_url: str) -> None:
     upgrade(database_url)
     assert set(inspect(get_engine(database_url)).get_table_names()) == TABLES
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == HEAD
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
@@ -31,7 +41,7 @@ def test_migrations_match_the_models(database_url: str) -> None:
 def test_upgrade_twice_is_a_no_op(database_url: str) -> None:
     upgrade(database_url)
     upgrade(database_url)
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == HEAD
 
 
 def test_downgrade_to_base_and_back(database_url: str) -> None:
@@ -40,7 +50,7 @@ def test_downgrade_to_base_and_back(database_url: str) -> None:
     assert set(inspect(get_engine(database_url)).get_table_names()) <= {"alembic_version"}
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == HEAD
 
 
 def test_concurrent_upgrades_both_succeed(database_url: str) -> None:
@@ -58,7 +68,7 @@ def test_concurrent_upgrades_both_succeed(database_url: str) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == HEAD
 
 
 def test_head_constant_is_the_newest_revision() -> None:

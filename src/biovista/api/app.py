@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from biovista import __version__
-from biovista.api import projects
+from biovista.api import auth, problems, projects, setup, tokens
+from biovista.auth.keys import KeyRing
+from biovista.auth.ratelimit import LoginLimiter
 from biovista.config import Settings, get_settings
 from biovista.db.migrate import ensure_schema
-from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
+from biovista.services.bootstrap import first_start
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -26,30 +27,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = resolved
-    app.include_router(projects.router, prefix="/api/v1")
-    app.add_exception_handler(BiovistaError, _problem)
+    app.state.keyring = KeyRing(resolved.data_dir / "keys")
+    app.state.limiter = LoginLimiter()
+    app.state.setup_token = first_start(resolved)
+    problems.install(app)
+    for router in (auth.router, setup.router, tokens.router, projects.router):
+        app.include_router(router, prefix="/api/v1")
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, Any]:
         """Liveness: the process answers."""
-        return {"status": "ok", "version": __version__}
+        return {"status": "ok", "version": __version__, "single_user": resolved.single_user}
+
+    @app.get("/.well-known/jwks.json", tags=["auth"])
+    def jwks() -> dict[str, Any]:
+        """Public keys that verify biovista access tokens (any service may use them)."""
+        ring: KeyRing = app.state.keyring
+        ring.active()  # a first key exists before anyone asks to verify with it
+        return ring.jwks()
 
     return app
-
-
-async def _problem(request: Request, exc: Exception) -> JSONResponse:
-    """Domain errors as RFC 9457 problem documents."""
-    status = (
-        404
-        if isinstance(exc, NotFoundError)
-        else 422
-        if isinstance(exc, InvalidInputError)
-        else 500
-    )
-    body = {
-        "type": "about:blank",
-        "title": type(exc).__name__,
-        "status": status,
-        "detail": str(exc),
-    }
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 
-from biovista.config import Settings
+from biovista.api.deps import CurrentUser, SessionDep
 from biovista.db.models import Project
-from biovista.db.session import session_scope
 from biovista.services.projects import get_project, list_projects
 
 router = APIRouter(tags=["projects"])
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
 class CollectionPublic(BaseModel):
@@ -39,16 +29,14 @@ class ProjectPublic(BaseModel):
 
 
 @router.get("/projects", response_model=list[ProjectPublic])
-def read_projects(settings: SettingsDep) -> list[ProjectPublic]:
+def read_projects(principal: CurrentUser, session: SessionDep) -> list[ProjectPublic]:
     """Every project, with its collections' sizes."""
-    with session_scope(settings.resolved_database_url) as session:
-        return [_public(project) for project in list_projects(session)]
+    return [_public(project) for project in list_projects(session)]
 
 
 @router.get("/projects/{name}", response_model=ProjectPublic)
-def read_project(name: str, settings: SettingsDep) -> ProjectPublic:
-    with session_scope(settings.resolved_database_url) as session:
-        return _public(get_project(session, name))
+def read_project(name: str, principal: CurrentUser, session: SessionDep) -> ProjectPublic:
+    return _public(get_project(session, name))
 
 
 def _public(project: Project) -> ProjectPublic:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from biovista.cli.common import console, err_console, user_errors
@@ -20,6 +22,18 @@ def serve(
     settings = get_settings()
     with user_errors():
         app = create_app(settings)
+    address = f"http://{host or settings.host}:{port or settings.port}"
+    if settings.single_user:
+        console.print("[bold yellow]single-user mode:[/] no login; every visitor acts as admin")
+    elif app.state.setup_token:
+        console.print(
+            "No user exists yet. Create the first admin once, with this setup token:\n"
+            f"  curl -X POST {address}/api/v1/auth/setup -H 'content-type: application/json' "
+            f'-d \'{{"token": "{app.state.setup_token}", "email": "you@example.org", '
+            f'"password": "..."}}\'\n'
+            "or run 'biovista user create EMAIL --role admin', or set BIOVISTA_ADMIN_EMAIL "
+            "and BIOVISTA_ADMIN_PASSWORD before starting."
+        )
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
 
 
@@ -28,10 +42,13 @@ def demo(
     port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
     no_serve: bool = typer.Option(False, "--no-serve", help="Seed and ingest, then exit."),
 ) -> None:
-    """Create the demo projects from bundled real data, ingest them, and serve."""
+    """Create the demo projects from bundled real data, ingest them, and serve them in
+    single-user mode (no login: for trying biovista on your own machine only)."""
     from biovista.cli.ingest import run_ingest
     from biovista.services.demo import prepare_demo
 
+    os.environ["BIOVISTA_SINGLE_USER"] = "true"
+    get_settings.cache_clear()
     settings = get_settings()
     with user_errors():
         projects = prepare_demo(settings)

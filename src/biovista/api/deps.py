@@ -1,0 +1,97 @@
+"""What routes depend on, as named types: settings, a database session, the caller."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from biovista.auth.keys import KeyRing
+from biovista.auth.ratelimit import LoginLimiter
+from biovista.auth.tokens import AuthenticationError, verify_access_token
+from biovista.config import Settings
+from biovista.db.models import User
+from biovista.db.session import session_scope
+from biovista.errors import BiovistaError
+from biovista.services.api_tokens import TOKEN_PREFIX, authenticate_token
+
+SCOPE_ORDER = {"read": 0, "write": 1, "admin": 2}
+
+
+class ForbiddenError(BiovistaError):
+    """The caller is known but may not do this (HTTP 403)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, and what their credential allows."""
+
+    user_id: uuid.UUID
+    role: str
+    scope: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin" and self.scope == "admin"
+
+    def require_scope(self, needed: str) -> None:
+        if SCOPE_ORDER[self.scope] < SCOPE_ORDER[needed]:
+            raise ForbiddenError(f"this token's scope is {self.scope!r}; {needed!r} is needed")
+
+
+LOCAL_ADMIN = Principal(uuid.UUID(int=0), "admin", "admin")
+"""The caller in single-user (demo) mode."""
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(settings: Annotated[Settings, Depends(get_settings_dep)]) -> Iterator[Session]:
+    with session_scope(settings.resolved_database_url) as session:
+        yield session
+
+
+def get_keyring(request: Request) -> KeyRing:
+    ring: KeyRing = request.app.state.keyring
+    return ring
+
+
+def get_limiter(request: Request) -> LoginLimiter:
+    limiter: LoginLimiter = request.app.state.limiter
+    return limiter
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_session)]
+KeyRingDep = Annotated[KeyRing, Depends(get_keyring)]
+LimiterDep = Annotated[LoginLimiter, Depends(get_limiter)]
+
+
+def get_principal(
+    request: Request, settings: SettingsDep, session: SessionDep, ring: KeyRingDep
+) -> Principal:
+    """The caller from ``Authorization: Bearer`` (an access JWT or a ``bv_`` API token)."""
+    if settings.single_user:
+        return LOCAL_ADMIN
+    header = request.headers.get("authorization", "")
+    scheme, _, credential = header.partition(" ")
+    if scheme.lower() != "bearer" or not credential.strip():
+        raise AuthenticationError("log in first: send 'Authorization: Bearer <token>'")
+    credential = credential.strip()
+    if credential.startswith(TOKEN_PREFIX):
+        owner, scope = authenticate_token(session, credential)
+        return Principal(owner.id, owner.role, scope)
+    claims = verify_access_token(ring, credential)
+    user = session.get(User, claims.user_id)
+    if user is None or user.disabled:
+        raise AuthenticationError("the account is disabled or no longer exists")
+    return Principal(user.id, user.role, claims.scope)
+
+
+CurrentUser = Annotated[Principal, Depends(get_principal)]

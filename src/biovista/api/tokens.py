@@ -1,0 +1,73 @@
+"""``/api/v1/tokens``: the caller's personal API tokens (the secret is shown once)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from biovista.api.deps import CurrentUser, SessionDep
+from biovista.db.models import ApiToken, User
+from biovista.services import api_tokens
+
+router = APIRouter(tags=["tokens"])
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    scope: Literal["read", "write", "admin"] = "read"
+    expires_in: str | None = Field(default="90d", description="e.g. 90d, 12h, 30m; null: never")
+
+
+class TokenPublic(BaseModel):
+    id: uuid.UUID
+    name: str
+    prefix: str
+    scope: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked: bool
+
+
+class TokenCreated(TokenPublic):
+    token: str = Field(description="The whole token. It is shown only this once.")
+
+
+def _public(token: ApiToken) -> TokenPublic:
+    return TokenPublic(
+        id=token.id,
+        name=token.name,
+        prefix=token.prefix,
+        scope=token.scope,
+        created_at=token.created_at,
+        expires_at=token.expires_at,
+        last_used_at=token.last_used_at,
+        revoked=token.revoked_at is not None,
+    )
+
+
+@router.post("/tokens", response_model=TokenCreated, status_code=201)
+def create_token(body: TokenCreate, principal: CurrentUser, session: SessionDep) -> TokenCreated:
+    principal.require_scope("write")
+    user = session.get_one(User, principal.user_id)
+    expires = api_tokens.parse_duration(body.expires_in) if body.expires_in else None
+    created = api_tokens.create_token(session, user, body.name, body.scope, expires)
+    return TokenCreated(**_public(created.token).model_dump(), token=created.secret)
+
+
+@router.get("/tokens", response_model=list[TokenPublic])
+def read_tokens(principal: CurrentUser, session: SessionDep) -> list[TokenPublic]:
+    user = session.get_one(User, principal.user_id)
+    return [_public(t) for t in api_tokens.list_tokens(session, user)]
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
+    principal.require_scope("write")
+    user = session.get_one(User, principal.user_id)
+    api_tokens.revoke_token(session, user, token_id)
+    return Response(status_code=204)

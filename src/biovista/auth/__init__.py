@@ -1,0 +1,1 @@
+"""Authentication building blocks: password hashing, signed tokens, login rate limits."""
