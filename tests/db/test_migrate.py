@@ -21,6 +21,9 @@ TABLES = {
     "users",
     "refresh_tokens",
     "api_tokens",
+    "groups",
+    "group_members",
+    "project_grants",
     "alembic_version",
 }
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from biovista import __version__
-from biovista.api import auth, problems, projects, setup, tokens
+from biovista.api import access, auth, problems, projects, setup, tokens
 from biovista.auth.keys import KeyRing
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.config import Settings, get_settings
@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = LoginLimiter()
     app.state.setup_token = first_start(resolved)
     problems.install(app)
-    for router in (auth.router, setup.router, tokens.router, projects.router):
+    for router in (auth.router, setup.router, tokens.router, projects.router, access.router):
         app.include_router(router, prefix="/api/v1")
 
     @app.get("/health", tags=["health"])

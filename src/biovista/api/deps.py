@@ -2,49 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from biovista.auth.keys import KeyRing
+from biovista.auth.policy import LOCAL_ADMIN, Principal
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.auth.tokens import AuthenticationError, verify_access_token
 from biovista.config import Settings
 from biovista.db.models import User
 from biovista.db.session import session_scope
-from biovista.errors import BiovistaError
 from biovista.services.api_tokens import TOKEN_PREFIX, authenticate_token
-
-SCOPE_ORDER = {"read": 0, "write": 1, "admin": 2}
-
-
-class ForbiddenError(BiovistaError):
-    """The caller is known but may not do this (HTTP 403)."""
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling, and what their credential allows."""
-
-    user_id: uuid.UUID
-    role: str
-    scope: str
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin" and self.scope == "admin"
-
-    def require_scope(self, needed: str) -> None:
-        if SCOPE_ORDER[self.scope] < SCOPE_ORDER[needed]:
-            raise ForbiddenError(f"this token's scope is {self.scope!r}; {needed!r} is needed")
-
-
-LOCAL_ADMIN = Principal(uuid.UUID(int=0), "admin", "admin")
-"""The caller in single-user (demo) mode."""
 
 
 def get_settings_dep(request: Request) -> Settings:

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from biovista.api.deps import ForbiddenError
+from biovista.auth.policy import ForbiddenError
 from biovista.auth.tokens import AuthenticationError
 from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
 from biovista.services.sessions import TooManyAttemptsError
@@ -33,7 +33,10 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
     status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidInputError) and exc.problems:
-        extra["errors"] = [{"field": p.where, "message": p.message} for p in exc.problems]
+        extra["errors"] = [
+            {"field": p.where, "line": p.line, "message": p.message, "suggestion": p.suggestion}
+            for p in exc.problems
+        ]
     response = problem(status, type(exc).__name__.removesuffix("Error"), str(exc), **extra)
     if status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"

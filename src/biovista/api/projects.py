@@ -1,15 +1,20 @@
-"""``/api/v1/projects``: the projects this server holds and their collections."""
+"""``/api/v1/projects``: projects, their collections and rows, each behind the policy."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
-from biovista.api.deps import CurrentUser, SessionDep
+from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
+from biovista.auth.policy import Action, authorize_project, project_role, visible_projects
 from biovista.db.models import Project
-from biovista.services.projects import get_project, list_projects
+from biovista.errors import InvalidInputError
+from biovista.services.browse import read_rows
+from biovista.services.project_admin import create_project, delete_project
+from biovista.services.projects import get_collection, summarize_collections
 
 router = APIRouter(tags=["projects"])
 
@@ -25,29 +30,134 @@ class ProjectPublic(BaseModel):
     id: uuid.UUID
     name: str
     description: str
+    role: str | None
     collections: list[CollectionPublic]
 
 
-@router.get("/projects", response_model=list[ProjectPublic])
-def read_projects(principal: CurrentUser, session: SessionDep) -> list[ProjectPublic]:
-    """Every project, with its collections' sizes."""
-    return [_public(project) for project in list_projects(session)]
+class CollectionDetail(BaseModel):
+    name: str
+    description: str
+    format: str | None
+    rows: int
+    files: int
+    version: int | None
+    columns: list[dict[str, str]]
+    runs: list[str]
 
 
-@router.get("/projects/{name}", response_model=ProjectPublic)
-def read_project(name: str, principal: CurrentUser, session: SessionDep) -> ProjectPublic:
-    return _public(get_project(session, name))
+class RowPagePublic(BaseModel):
+    rows: list[dict[str, Any]]
+    matching: int
+    total: int
+    next_offset: int | None
 
 
-def _public(project: Project) -> ProjectPublic:
+def _public(project: Project, role: str | None) -> ProjectPublic:
     return ProjectPublic(
         id=project.id,
         name=project.name,
         description=project.description,
+        role=role,
         collections=[
             CollectionPublic(
                 name=c.name, description=c.description, rows=c.row_count, files=len(c.files)
             )
             for c in project.collections
         ],
+    )
+
+
+@router.get("/projects", response_model=list[ProjectPublic])
+def read_projects(principal: CurrentUser, session: SessionDep) -> list[ProjectPublic]:
+    """The projects the caller can see, with their role and collections' sizes."""
+    return [
+        _public(p, project_role(session, principal, p.id))
+        for p in visible_projects(session, principal)
+    ]
+
+
+YAML_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/yaml": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    }
+}
+
+
+@router.post("/projects", response_model=ProjectPublic, status_code=201, openapi_extra=YAML_BODY)
+async def create(
+    request: Request, principal: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> ProjectPublic:
+    """Register a project from its project file, sent as YAML or as a JSON object.
+    Admins only; the creator becomes its owner."""
+    body = await request.body()
+    if len(body) > 1_000_000:
+        raise InvalidInputError("a project file is at most 1 MB")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInputError("the project file is not UTF-8 text") from None
+    project = create_project(session, settings, principal, text)
+    return _public(project, "owner")
+
+
+@router.get("/projects/{name}", response_model=ProjectPublic)
+def read_project(name: str, principal: CurrentUser, session: SessionDep) -> ProjectPublic:
+    project = authorize_project(session, principal, name, Action.VIEW)
+    return _public(project, project_role(session, principal, project.id))
+
+
+@router.delete("/projects/{name}", status_code=204)
+def remove_project(
+    name: str, principal: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Delete the project, its metadata and its tables (owners)."""
+    delete_project(session, settings, principal, name)
+    return Response(status_code=204)
+
+
+@router.get("/projects/{name}/collections", response_model=list[CollectionDetail])
+def read_collections(
+    name: str, principal: CurrentUser, session: SessionDep
+) -> list[CollectionDetail]:
+    project = authorize_project(session, principal, name, Action.VIEW)
+    return [
+        CollectionDetail(
+            name=s.name,
+            description=s.description,
+            format=s.format,
+            rows=s.row_count,
+            files=s.file_count,
+            version=s.delta_version,
+            columns=s.columns,
+            runs=s.runs,
+        )
+        for s in summarize_collections(project)
+    ]
+
+
+@router.get("/projects/{name}/collections/{collection}/rows", response_model=RowPagePublic)
+def read_collection_rows(
+    name: str,
+    collection: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    where: Annotated[str | None, Query(max_length=2000)] = None,
+) -> RowPagePublic:
+    """A page of rows, in table order, optionally filtered by an SQL condition."""
+    project = authorize_project(session, principal, name, Action.VIEW)
+    get_collection(session, project, collection)
+    page = read_rows(settings, name, collection, limit=limit, where=where, offset=offset)
+    following = offset + page.rows.height
+    return RowPagePublic(
+        rows=page.rows.to_dicts(),
+        matching=page.matching,
+        total=page.total,
+        next_offset=following if following < page.matching else None,
     )

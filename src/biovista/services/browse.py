@@ -43,6 +43,7 @@ def read_rows(
     collection_name: str,
     limit: int = 20,
     where: str | None = None,
+    offset: int = 0,
 ) -> RowPage:
     """Rows of a collection matching an SQL ``where`` expression, read with pushdown."""
     if not 1 <= limit <= MAX_LIMIT:
@@ -61,7 +62,7 @@ def read_rows(
         frame = _filtered(frame, where)
     try:
         matching = frame.select(pl.len()).collect().item()
-        rows = frame.head(limit).collect()
+        rows = frame.slice(offset, limit).collect()
     except pl.exceptions.PolarsError as exc:
         raise InvalidInputError(
             f"--where {where!r} cannot be evaluated: {first_line(exc)}"

@@ -6,8 +6,11 @@ a writer that dies mid-way leaves the previous version in place.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pyarrow as pa
@@ -16,6 +19,9 @@ from deltalake.exceptions import DeltaError, TableNotFoundError
 
 from biovista.config import Settings
 from biovista.errors import StorageError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 COMMIT_TAG = "biovista.ingestion"
 """Commit metadata key recording which ingestion wrote a version (provenance)."""
@@ -31,6 +37,7 @@ class TableStore:
     """Delta tables below one root (``<data_dir>/tables`` or ``s3://bucket/prefix/tables``)."""
 
     def __init__(self, settings: Settings) -> None:
+        self._settings = settings
         if settings.s3_bucket:
             prefix = "/".join(p for p in (settings.s3_prefix.strip("/"), "tables") if p)
             self.root = f"s3://{settings.s3_bucket}/{prefix}"
@@ -69,6 +76,24 @@ class TableStore:
     def polars_schema(self, key: str) -> pl.Schema | None:
         table = self.open(key)
         return None if table is None else pl.scan_delta(table).collect_schema()
+
+    def drop(self, prefix: str) -> None:
+        """Delete every table below ``prefix`` (a deleted project's data)."""
+        if self.root.startswith("s3://"):
+            from biovista.storage.s3 import s3_client, split_url
+
+            bucket, base = split_url(f"{self.root}/{prefix}")
+            client = s3_client(self._settings)
+            for page in client.get_paginator("list_objects_v2").paginate(
+                Bucket=bucket, Prefix=base + "/"
+            ):
+                keys: list[ObjectIdentifierTypeDef] = [
+                    {"Key": item["Key"]} for item in page.get("Contents", [])
+                ]
+                if keys:
+                    client.delete_objects(Bucket=bucket, Delete={"Objects": keys})
+            return
+        shutil.rmtree(Path(self.root) / prefix, ignore_errors=True)
 
     def replace(
         self,

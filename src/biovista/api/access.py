@@ -1,0 +1,103 @@
+"""Sharing: ``/api/v1/projects/{name}/members`` and ``/api/v1/groups``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from biovista.api.deps import CurrentUser, SessionDep
+from biovista.services import access, groups
+
+router = APIRouter(tags=["sharing"])
+
+
+class GrantRequest(BaseModel):
+    role: Literal["viewer", "editor", "owner"]
+    user: str | None = Field(default=None, description="E-mail of the user to share with")
+    group: str | None = Field(default=None, description="Name of the group to share with")
+
+
+class GrantPublic(BaseModel):
+    id: uuid.UUID
+    role: str
+    user: str | None
+    group: str | None
+
+
+class GroupCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=2000)
+
+
+class MemberRequest(BaseModel):
+    email: str = Field(min_length=3, max_length=320)
+    admin: bool = False
+
+
+class MemberPublic(BaseModel):
+    email: str
+    is_admin: bool
+
+
+class GroupPublic(BaseModel):
+    name: str
+    description: str
+    members: list[MemberPublic]
+
+
+def _group(view: groups.GroupView) -> GroupPublic:
+    return GroupPublic(
+        name=view.name,
+        description=view.description,
+        members=[MemberPublic(email=m.email, is_admin=m.is_admin) for m in view.members],
+    )
+
+
+@router.get("/projects/{name}/members", response_model=list[GrantPublic])
+def read_members(name: str, principal: CurrentUser, session: SessionDep) -> list[GrantPublic]:
+    return [GrantPublic(**g.__dict__) for g in access.list_grants(session, principal, name)]
+
+
+@router.post("/projects/{name}/members", response_model=GrantPublic, status_code=201)
+def share(
+    name: str, body: GrantRequest, principal: CurrentUser, session: SessionDep
+) -> GrantPublic:
+    """Give a user or a group a role on the project (owners)."""
+    grant = access.grant_role(session, principal, name, body.role, body.user, body.group)
+    return GrantPublic(**grant.__dict__)
+
+
+@router.delete("/projects/{name}/members/{grant_id}", status_code=204)
+def unshare(
+    name: str, grant_id: uuid.UUID, principal: CurrentUser, session: SessionDep
+) -> Response:
+    access.withdraw(session, principal, name, grant_id)
+    return Response(status_code=204)
+
+
+@router.post("/groups", response_model=GroupPublic, status_code=201)
+def create_group(body: GroupCreate, principal: CurrentUser, session: SessionDep) -> GroupPublic:
+    """Create a group; its creator is its first admin."""
+    return _group(groups.create_group(session, principal, body.name, body.description))
+
+
+@router.get("/groups", response_model=list[GroupPublic])
+def read_groups(principal: CurrentUser, session: SessionDep) -> list[GroupPublic]:
+    return [_group(g) for g in groups.list_groups(session, principal)]
+
+
+@router.post("/groups/{name}/members", response_model=GroupPublic)
+def add_member(
+    name: str, body: MemberRequest, principal: CurrentUser, session: SessionDep
+) -> GroupPublic:
+    return _group(groups.add_member(session, principal, name, body.email, body.admin))
+
+
+@router.delete("/groups/{name}/members/{email}", response_model=GroupPublic)
+def remove_member(
+    name: str, email: str, principal: CurrentUser, session: SessionDep
+) -> GroupPublic:
+    return _group(groups.remove_member(session, principal, name, email))

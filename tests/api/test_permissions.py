@@ -1,0 +1,235 @@
+"""The permission matrix: each role x each action on projects, through the HTTP API.
+
+A caller without any role gets 404 (the project's existence is not revealed); a caller who
+can see but not act gets 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.penguins import make_project
+
+from biovista.api.app import create_app
+from biovista.config import Settings
+from biovista.db.session import session_scope
+from biovista.models.loader import load_project
+from biovista.services.ingest import ingest_project
+from biovista.services.users import create_user
+
+PASSWORD = "a long enough password"
+CALLERS = ["admin", "owner", "editor", "viewer", "member", "stranger"]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    root = tmp_path_factory.mktemp("world")
+    settings = Settings(data_dir=root / "data")
+    app = create_app(settings)
+    with session_scope(settings.resolved_database_url) as session:
+        create_user(session, "admin@example.org", PASSWORD, role="admin")
+        for name in CALLERS[1:]:
+            create_user(session, f"{name}@example.org", PASSWORD)
+    project_file = make_project(root / "penguins")
+    client = TestClient(app)
+    tokens = {
+        name: client.post(
+            "/api/v1/auth/login", json={"email": f"{name}@example.org", "password": PASSWORD}
+        ).json()["access_token"]
+        for name in CALLERS
+    }
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
+    text = project_file.read_text().replace("./data", str(project_file.parent / "data"))
+    names = ["penguins"] + [f"doomed-{caller}" for caller in CALLERS]
+    for name in names:
+        body = text.replace("name: penguins", f"name: {name}")
+        created = client.post(
+            "/api/v1/projects", content=body, headers=admin | {"content-type": "application/yaml"}
+        )
+        assert created.status_code == 201, created.text
+        grant = {"role": "owner", "user": "owner@example.org"}
+        assert (
+            client.post(f"/api/v1/projects/{name}/members", json=grant, headers=admin).status_code
+            == 201
+        )
+        for role in ("editor", "viewer"):
+            grant = {"role": role, "user": f"{role}@example.org"}
+            client.post(f"/api/v1/projects/{name}/members", json=grant, headers=admin)
+    member = {"Authorization": f"Bearer {tokens['member']}"}
+    client.post("/api/v1/groups", json={"name": "lab"}, headers=member)
+    for name in names:
+        client.post(
+            f"/api/v1/projects/{name}/members",
+            json={"role": "viewer", "group": "lab"},
+            headers=admin,
+        )
+    ingest_project(load_project(settings.data_dir / "projects" / "penguins.yaml"), settings)
+    yield client, tokens
+
+
+VIEW = {"admin": 200, "owner": 200, "editor": 200, "viewer": 200, "member": 200, "stranger": 404}
+MANAGE = {"admin": 201, "owner": 201, "editor": 403, "viewer": 403, "member": 403, "stranger": 404}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"),
+    [
+        ("GET", "/api/v1/projects/penguins", None, VIEW),
+        ("GET", "/api/v1/projects/penguins/collections", None, VIEW),
+        ("GET", "/api/v1/projects/penguins/collections/physical/rows?limit=3", None, VIEW),
+        ("GET", "/api/v1/projects/penguins/members", None, VIEW),
+        (
+            "POST",
+            "/api/v1/projects/penguins/members",
+            {"role": "viewer", "user": "stranger@example.org"},
+            MANAGE,
+        ),
+        ("GET", "/api/v1/projects/nonexistent", None, dict.fromkeys(CALLERS, 404)),
+    ],
+    ids=["view", "collections", "rows", "members", "share", "missing"],
+)
+def test_matrix(
+    world: tuple[TestClient, dict[str, str]],
+    caller: str,
+    method: str,
+    path: str,
+    body: dict[str, str] | None,
+    expected: dict[str, int],
+) -> None:
+    client, tokens = world
+    response = client.request(
+        method, path, json=body, headers={"Authorization": f"Bearer {tokens[caller]}"}
+    )
+    assert response.status_code == expected[caller], response.text
+    if expected[caller] == 404:
+        assert response.json()["detail"] == f"no project named {path.split('/')[4]!r}"
+    if method == "POST" and response.status_code == 201:
+        grant_id = response.json()["id"]
+        revoke = client.delete(
+            f"{path}/{grant_id}", headers={"Authorization": f"Bearer {tokens[caller]}"}
+        )
+        assert revoke.status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("caller", "expected"),
+    [
+        ("admin", 204),
+        ("owner", 204),
+        ("editor", 403),
+        ("viewer", 403),
+        ("member", 403),
+        ("stranger", 404),
+    ],
+)
+def test_delete(world: tuple[TestClient, dict[str, str]], caller: str, expected: int) -> None:
+    client, tokens = world
+    response = client.delete(
+        f"/api/v1/projects/doomed-{caller}", headers={"Authorization": f"Bearer {tokens[caller]}"}
+    )
+    assert response.status_code == expected, response.text
+    still_there = client.get(
+        f"/api/v1/projects/doomed-{caller}", headers={"Authorization": f"Bearer {tokens['admin']}"}
+    )
+    assert still_there.status_code == (404 if expected == 204 else 200)
+
+
+def test_listing_shows_only_visible_projects(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, tokens = world
+
+    def names(caller: str) -> set[str]:
+        listing = client.get(
+            "/api/v1/projects", headers={"Authorization": f"Bearer {tokens[caller]}"}
+        )
+        return {p["name"] for p in listing.json()}
+
+    assert "penguins" in names("member")
+    assert names("stranger") == set()
+    viewer = client.get(
+        "/api/v1/projects", headers={"Authorization": f"Bearer {tokens['viewer']}"}
+    ).json()
+    assert next(p for p in viewer if p["name"] == "penguins")["role"] == "viewer"
+
+
+def test_rows_page_through_the_table(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, tokens = world
+    headers = {"Authorization": f"Bearer {tokens['viewer']}"}
+    url = "/api/v1/projects/penguins/collections/physical/rows"
+    first = client.get(url, params={"limit": 200}, headers=headers).json()
+    second = client.get(
+        url, params={"limit": 200, "offset": first["next_offset"]}, headers=headers
+    ).json()
+    assert (len(first["rows"]), len(second["rows"]), second["next_offset"]) == (200, 142, None)
+    filtered = client.get(url, params={"where": "body_mass_g > 6000"}, headers=headers).json()
+    assert filtered["matching"] == 2
+    bad = client.get(url, params={"where": "body_mass_g >"}, headers=headers)
+    assert bad.status_code == 422
+
+
+def test_a_read_token_cannot_share_even_for_an_owner(
+    world: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, tokens = world
+    owner = {"Authorization": f"Bearer {tokens['owner']}"}
+    read_token = client.post(
+        "/api/v1/tokens", json={"name": "ro", "scope": "read"}, headers=owner
+    ).json()["token"]
+    share = client.post(
+        "/api/v1/projects/penguins/members",
+        json={"role": "viewer", "user": "stranger@example.org"},
+        headers={"Authorization": f"Bearer {read_token}"},
+    )
+    assert share.status_code == 403
+    assert "scope" in share.json()["detail"]
+
+
+def test_only_admins_create_projects_and_invalid_files_are_located(
+    world: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, tokens = world
+    yaml = {"content-type": "application/yaml"}
+    denied = client.post(
+        "/api/v1/projects",
+        content="name: x\n",
+        headers=yaml | {"Authorization": f"Bearer {tokens['owner']}"},
+    )
+    assert denied.status_code == 403
+    invalid = client.post(
+        "/api/v1/projects",
+        content="name: x\ndescripton: typo\ncollections: {}\n",
+        headers=yaml | {"Authorization": f"Bearer {tokens['admin']}"},
+    )
+    assert invalid.status_code == 422
+    errors = {e["field"]: e for e in invalid.json()["errors"]}
+    assert errors["descripton"]["line"] == 2
+    assert errors["descripton"]["suggestion"] == "did you mean 'description'?"
+
+
+def test_group_admins_manage_members(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, tokens = world
+    member = {"Authorization": f"Bearer {tokens['member']}"}
+    viewer = {"Authorization": f"Bearer {tokens['viewer']}"}
+    added = client.post(
+        "/api/v1/groups/lab/members", json={"email": "editor@example.org"}, headers=member
+    )
+    assert added.status_code == 200
+    assert [m["email"] for m in added.json()["members"]] == [
+        "editor@example.org",
+        "member@example.org",
+    ]
+    assert (
+        client.post(
+            "/api/v1/groups/lab/members", json={"email": "viewer@example.org"}, headers=viewer
+        ).status_code
+        == 404
+    )
+    editor = {"Authorization": f"Bearer {tokens['editor']}"}
+    assert (
+        client.post(
+            "/api/v1/groups/lab/members", json={"email": "viewer@example.org"}, headers=editor
+        ).status_code
+        == 403
+    )
