@@ -7,12 +7,22 @@ from typing import Any
 from fastapi import FastAPI
 
 from biovista import __version__
-from biovista.api import access, auth, problems, projects, setup, tokens
+from biovista.api import (
+    access,
+    auth,
+    ingestions,
+    observability,
+    problems,
+    projects,
+    setup,
+    tokens,
+)
 from biovista.auth.keys import KeyRing
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.config import Settings, get_settings
 from biovista.db.migrate import ensure_schema
 from biovista.services.bootstrap import first_start
+from biovista.tasks import ThreadRunner
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -31,8 +41,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = LoginLimiter()
     app.state.setup_token = first_start(resolved)
     problems.install(app)
-    for router in (auth.router, setup.router, tokens.router, projects.router, access.router):
-        app.include_router(router, prefix="/api/v1")
+    observability.install(app)
+    app.include_router(observability.router)
+    app.state.tasks = ThreadRunner(workers=1)
+    for module in (auth, setup, tokens, projects, access, ingestions):
+        app.include_router(module.router, prefix=observability.API_PREFIX)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, Any]:

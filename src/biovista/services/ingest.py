@@ -64,8 +64,12 @@ def ingest_project(
     settings: Settings,
     full: bool = False,
     progress: IngestProgress | None = None,
+    queued: uuid.UUID | None = None,
 ) -> IngestReport:
-    """Scan, parse, validate and write every new or changed file of the project."""
+    """Scan, parse, validate and write every new or changed file of the project.
+
+    ``queued`` is an Ingestion already recorded (by the API, which answers before the work
+    is done); otherwise one is recorded here."""
     started = time.perf_counter()
     watcher = progress or NoProgress()
     url = settings.resolved_database_url
@@ -74,12 +78,12 @@ def ingest_project(
     with session_scope(url) as session:
         project = register_project(session, loaded)
         _mark_interrupted(session, project)
-        ingestion = Ingestion(
-            project_id=project.id,
-            full=full,
-            report={"host": socket.gethostname(), "pid": os.getpid()},
-        )
-        session.add(ingestion)
+        ingestion = session.get(Ingestion, queued) if queued else None
+        if ingestion is None:
+            ingestion = Ingestion(project_id=project.id, full=full)
+            session.add(ingestion)
+        ingestion.status = "running"
+        ingestion.report = {"host": socket.gethostname(), "pid": os.getpid()}
         session.flush()
         project_id, ingestion_id = project.id, ingestion.id
         collection_ids = {c.name: (c.id, c.table_key) for c in project.collections}

@@ -6,6 +6,7 @@ a writer that dies mid-way leaves the previous version in place.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,6 +77,22 @@ class TableStore:
     def polars_schema(self, key: str) -> pl.Schema | None:
         table = self.open(key)
         return None if table is None else pl.scan_delta(table).collect_schema()
+
+    def check(self) -> None:
+        """Raise StorageError unless the table root can be reached (and written locally)."""
+        if self.root.startswith("s3://"):
+            from biovista.storage.s3 import s3_client, split_url
+
+            bucket, _ = split_url(self.root)
+            try:
+                s3_client(self._settings).head_bucket(Bucket=bucket)
+            except Exception as exc:  # botocore raises many kinds; all mean "not reachable"
+                raise StorageError(f"bucket {bucket!r} is not reachable: {exc}") from None
+            return
+        root = Path(self.root)
+        root.mkdir(parents=True, exist_ok=True)
+        if not os.access(root, os.W_OK):
+            raise StorageError(f"{root} is not writable")
 
     def drop(self, prefix: str) -> None:
         """Delete every table below ``prefix`` (a deleted project's data)."""

@@ -1,0 +1,124 @@
+"""``/health/ready`` (each dependency reported) and ``/metrics`` (Prometheus)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from sqlalchemy import text
+
+from biovista.config import Settings
+from biovista.db.session import get_engine
+from biovista.storage.tables import TableStore
+
+router = APIRouter(tags=["health"])
+API_PREFIX = "/api/v1"
+
+
+class Metrics:
+    """Per-app registry, so several apps in one process (tests) never collide."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "biovista_http_requests_total",
+            "HTTP requests by route template and status",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "biovista_http_request_seconds",
+            "HTTP request latency by route template",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.ingestions = Counter(
+            "biovista_ingestions_total",
+            "Ingestions run by this server, by outcome",
+            ["status"],
+            registry=self.registry,
+        )
+
+
+def _route(request: Request) -> str:
+    """The route template (``/api/v1/projects/{name}``), so label values stay bounded."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    if not path:
+        return "unmatched"
+    # Routes of an included router know their path below the API prefix only.
+    inside_api = request.url.path.startswith(API_PREFIX) and not str(path).startswith(API_PREFIX)
+    return f"{API_PREFIX}{path}" if inside_api else str(path)
+
+
+def install(app: FastAPI) -> None:
+    metrics = Metrics()
+    app.state.metrics = metrics
+
+    @app.middleware("http")
+    async def measure(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = _route(request)
+        metrics.requests.labels(request.method, route, str(response.status_code)).inc()
+        metrics.latency.labels(request.method, route).observe(time.perf_counter() - started)
+        return response
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    registry = request.app.state.metrics.registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/health/ready")
+def ready(request: Request) -> JSONResponse:
+    """Whether each dependency answers; 503 when one that is configured does not."""
+    settings: Settings = request.app.state.settings
+    checks = {
+        "database": _check(lambda: _database(settings)),
+        "storage": _check(lambda: _storage(settings)),
+        "cache": {"status": "ok", "detail": "in-process (no Redis configured)"},
+        "broker": {"status": "ok", "detail": "in-process tasks (no broker configured)"},
+    }
+    healthy = all(check["status"] == "ok" for check in checks.values())
+    body = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    return JSONResponse(body, status_code=200 if healthy else 503)
+
+
+def _check(probe: Callable[[], str]) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        detail = probe()
+    except Exception as exc:  # a readiness probe reports any failure, it never raises
+        return {"status": "error", "detail": f"{type(exc).__name__}: {exc}".splitlines()[0]}
+    return {
+        "status": "ok",
+        "detail": detail,
+        "ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+
+
+def _database(settings: Settings) -> str:
+    engine = get_engine(settings.resolved_database_url)
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    return engine.dialect.name
+
+
+def _storage(settings: Settings) -> str:
+    store = TableStore(settings)
+    store.check()
+    return store.root if not store.storage_options else store.root.split("/")[2]

@@ -1,0 +1,83 @@
+"""Ingestion as a tracked job: the API records it, answers at once, and a task runs it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from biovista.auth.policy import Action, Principal, authorize_project
+from biovista.config import Settings
+from biovista.db.models import Ingestion, utcnow
+from biovista.db.session import session_scope
+from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
+from biovista.models.loader import load_project
+from biovista.tasks import TaskRunner
+
+
+def start_ingest(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    project_name: str,
+    full: bool,
+    runner: TaskRunner,
+    on_done: Callable[[str], None] = lambda status: None,
+) -> Ingestion:
+    """Queue an ingest of the project's server-side data (editors and owners)."""
+    project = authorize_project(session, principal, project_name, Action.EDIT)
+    if not project.source_path or not Path(project.source_path).is_file():
+        raise InvalidInputError(f"project {project_name!r} has no project file on the server")
+    ingestion = Ingestion(
+        project_id=project.id, full=full, status="queued", created_by=str(principal.user_id)
+    )
+    session.add(ingestion)
+    session.flush()
+    source, ingestion_id = Path(project.source_path), ingestion.id
+    session.commit()  # the task must find the queued row
+
+    def work() -> None:
+        on_done(_run(settings, source, full, ingestion_id))
+
+    runner.submit(work)
+    return ingestion
+
+
+def _run(settings: Settings, source: Path, full: bool, ingestion_id: uuid.UUID) -> str:
+    from biovista.services.ingest import ingest_project
+
+    try:
+        return ingest_project(load_project(source), settings, full=full, queued=ingestion_id).status
+    except BiovistaError as exc:
+        with session_scope(settings.resolved_database_url) as session:
+            ingestion = session.get_one(Ingestion, ingestion_id)
+            ingestion.status, ingestion.finished_at = "failed", utcnow()
+            ingestion.report = {"error": str(exc)}
+        return "failed"
+
+
+def list_ingestions(
+    session: Session, principal: Principal, project_name: str, limit: int = 50
+) -> list[Ingestion]:
+    project = authorize_project(session, principal, project_name, Action.VIEW)
+    return list(
+        session.scalars(
+            select(Ingestion)
+            .where(Ingestion.project_id == project.id)
+            .order_by(Ingestion.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def get_ingestion(
+    session: Session, principal: Principal, project_name: str, ingestion_id: uuid.UUID
+) -> Ingestion:
+    project = authorize_project(session, principal, project_name, Action.VIEW)
+    ingestion = session.get(Ingestion, ingestion_id)
+    if ingestion is None or ingestion.project_id != project.id:
+        raise NotFoundError(f"project {project_name!r} has no ingestion {ingestion_id}")
+    return ingestion
