@@ -53,5 +53,9 @@ class InvalidInputError(BiovistaError):
         return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)
 
 
+class ConflictError(InvalidInputError):
+    """The resource already exists (HTTP 409)."""
+
+
 class StorageError(BiovistaError):
     """The data store could not be read or written."""

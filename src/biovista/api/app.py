@@ -45,7 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(observability.router)
     app.state.tasks = ThreadRunner(workers=1)
     for module in (auth, setup, tokens, projects, access, ingestions):
-        app.include_router(module.router, prefix=observability.API_PREFIX)
+        app.include_router(
+            module.router, prefix=observability.API_PREFIX, responses=problems.ERROR_RESPONSES
+        )
+    problems.publish_schema(app)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, Any]:

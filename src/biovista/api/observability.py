@@ -83,7 +83,10 @@ def metrics(request: Request) -> Response:
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
-@router.get("/health/ready")
+@router.get(
+    "/health/ready",
+    responses={503: {"description": "A configured dependency does not answer"}},
+)
 def ready(request: Request) -> JSONResponse:
     """Whether each dependency answers; 503 when one that is configured does not."""
     settings: Settings = request.app.state.settings

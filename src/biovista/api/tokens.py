@@ -19,7 +19,11 @@ router = APIRouter(tags=["tokens"])
 class TokenCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     scope: Literal["read", "write", "admin"] = "read"
-    expires_in: str | None = Field(default="90d", description="e.g. 90d, 12h, 30m; null: never")
+    expires_in: str | None = Field(
+        default="90d",
+        pattern=r"^[1-9][0-9]{0,5}[dhm]$",
+        description="e.g. 90d, 12h, 30m; null: never",
+    )
 
 
 class TokenPublic(BaseModel):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import secrets
 
+from biovista.auth.policy import ForbiddenError
 from biovista.config import Settings
 from biovista.db.models import User
 from biovista.db.session import session_scope
-from biovista.errors import InvalidInputError
 from biovista.services.users import count_users, create_user
 
 
@@ -36,9 +36,14 @@ def complete_setup(
     settings: Settings, expected: str | None, presented: str, email: str, password: str
 ) -> User:
     """Create the first admin with the setup token; refused once any user exists."""
-    if expected is None or not secrets.compare_digest(expected, presented):
-        raise InvalidInputError("the setup token is wrong, or setup is already done")
+    if expected is None or not secrets.compare_digest(_raw(expected), _raw(presented)):
+        raise ForbiddenError("the setup token is wrong, or setup is already done")
     with session_scope(settings.resolved_database_url) as session:
         if count_users(session) > 0:
-            raise InvalidInputError("setup is already done; log in instead")
+            raise ForbiddenError("setup is already done; log in instead")
         return create_user(session, email, password, role="admin")
+
+
+def _raw(text: str) -> bytes:
+    """Bytes for a constant-time comparison; JSON may carry lone surrogates."""
+    return text.encode("utf-8", "surrogatepass")

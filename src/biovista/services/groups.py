@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from biovista.auth.policy import ForbiddenError, Principal
 from biovista.db.models import Group, GroupMember, User
-from biovista.errors import InvalidInputError, NotFoundError
+from biovista.errors import ConflictError, InvalidInputError, NotFoundError
 from biovista.services.users import get_user_by_email
 
 GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -39,7 +39,7 @@ def create_group(
             "digits, '.', '_' and '-'"
         )
     if session.scalar(select(Group).where(Group.name == name)) is not None:
-        raise InvalidInputError(f"a group named {name!r} already exists")
+        raise ConflictError(f"a group named {name!r} already exists")
     group = Group(name=name, description=description, created_by=str(principal.user_id))
     session.add(group)
     session.flush()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from biovista.auth.policy import Action, Principal, authorize_project
 from biovista.config import Settings
 from biovista.db.models import Project, User
-from biovista.errors import InvalidInputError
+from biovista.errors import ConflictError, InvalidInputError
 from biovista.models.loader import LoadedProject, check_project
 from biovista.services.access import make_owner
 from biovista.services.projects import register_project
@@ -37,7 +37,7 @@ def create_project(
             raise InvalidInputError("the project file is not valid", checked.problems)
         name = checked.config.name
         if session.scalar(select(Project).where(Project.name == name)) is not None:
-            raise InvalidInputError(f"a project named {name!r} already exists")
+            raise ConflictError(f"a project named {name!r} already exists")
         target = folder / f"{_safe(name)}.yaml"
         draft.replace(target)
     finally:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from biovista.auth.passwords import hash_password, password_problem
 from biovista.db.models import RefreshToken, User
-from biovista.errors import InvalidInputError, NotFoundError, Problem
+from biovista.errors import ConflictError, InvalidInputError, NotFoundError, Problem
 
 ROLES = ("admin", "user")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -35,7 +35,7 @@ def create_user(
     if problems:
         raise InvalidInputError("cannot create the user", problems)
     if session.scalar(select(User).where(User.email == address)) is not None:
-        raise InvalidInputError(f"a user with e-mail {address} already exists")
+        raise ConflictError(f"a user with e-mail {address} already exists")
     user = User(
         email=address,
         password_hash=hash_password(password),
