@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.penguins import make_project
+from tests.penguins import DATA, make_project
 
 from biovista.api.app import create_app
 from biovista.config import Settings
@@ -233,3 +233,35 @@ def test_group_admins_manage_members(world: tuple[TestClient, dict[str, str]]) -
         ).status_code
         == 403
     )
+
+
+def test_runs_files_and_downloads(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, tokens = world
+    viewer = {"Authorization": f"Bearer {tokens['viewer']}"}
+    runs = client.get("/api/v1/projects/penguins/runs", headers=viewer).json()
+    assert [r["name"] for r in runs] == ["run_1_adelie", "run_2_chinstrap", "run_3_gentoo"]
+    assert runs[0]["attributes"] == {"run": "1", "species": "adelie"}
+    listed = client.get("/api/v1/projects/penguins/files", headers=viewer).json()
+    assert len(listed) == 6
+    physical = next(f for f in listed if f["path"] == "run_2_chinstrap/physical_features.csv")
+    assert (physical["collection"], physical["rows"]) == ("physical", 68)
+
+    url = (
+        "/api/v1/projects/penguins/collections/physical/files/run_2_chinstrap/physical_features.csv"
+    )
+    download = client.get(url, headers=viewer)
+    assert download.status_code == 200
+    assert (
+        download.content == (DATA / "penguins/run_2_chinstrap/physical_features.csv").read_bytes()
+    )
+    stranger = {"Authorization": f"Bearer {tokens['stranger']}"}
+    assert client.get(url, headers=stranger).status_code == 404
+    for sneaky in (
+        "../../../../etc/passwd",
+        "run_2_chinstrap/../../project.yaml",
+        "run_9/none.csv",
+    ):
+        response = client.get(
+            f"/api/v1/projects/penguins/collections/physical/files/{sneaky}", headers=viewer
+        )
+        assert response.status_code == 404, sneaky

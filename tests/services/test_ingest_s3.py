@@ -97,3 +97,22 @@ def test_incremental_ingest(layout: tuple[Settings, Path, Bucket, bool]) -> None
     removed = ingest_project(loaded, settings).collections["physical"]
     assert (removed.files_removed, removed.total_rows) == (1, 156)
     assert sorted(physical(settings)["_run"].unique()) == ["run_1_adelie", "run_2_chinstrap"]
+
+
+def test_s3_file_is_served_by_a_short_lived_link(s3_bucket: Bucket, tmp_path: Path) -> None:
+    import httpx
+
+    from biovista.auth.policy import LOCAL_ADMIN
+    from biovista.services.files import open_file
+
+    s3_bucket.upload_tree(DATA / "penguins", "runs")
+    (tmp_path / "p.yaml").write_text(PROJECT.format(root=f"s3://{s3_bucket.name}/runs"))
+    settings = s3_bucket.settings(tmp_path / "store")
+    ingest_project(load_project(tmp_path / "p.yaml"), settings)
+    path = "run_1_adelie/physical_features.csv"
+    with session_scope(settings.resolved_database_url) as session:
+        access = open_file(session, settings, LOCAL_ADMIN, "penguins", "physical", path)
+    assert access.local is None and access.url is not None
+    assert "X-Amz-Expires=300" in access.url
+    assert "testing-secret" not in access.url
+    assert httpx.get(access.url).content == (DATA / "penguins" / path).read_bytes()

@@ -10,6 +10,7 @@ from biovista import __version__
 from biovista.api import (
     access,
     auth,
+    files,
     ingestions,
     observability,
     problems,
@@ -44,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     observability.install(app)
     app.include_router(observability.router)
     app.state.tasks = ThreadRunner(workers=1)
-    for module in (auth, setup, tokens, projects, access, ingestions):
+    for module in (auth, setup, tokens, projects, access, ingestions, files):
         app.include_router(
             module.router, prefix=observability.API_PREFIX, responses=problems.ERROR_RESPONSES
         )

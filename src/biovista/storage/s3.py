@@ -30,7 +30,11 @@ def s3_client(settings: Settings) -> S3Client:
         region_name=settings.s3_region,
         aws_access_key_id=settings.s3_access_key_id,
         aws_secret_access_key=secret.get_secret_value() if secret else None,
-        config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5),
+        config=Config(
+            signature_version="s3v4",
+            retries={"max_attempts": 3, "mode": "standard"},
+            connect_timeout=5,
+        ),
     )
 
 
@@ -92,6 +96,12 @@ class S3Source:
             with self._errors(f"{self.root}/{path}"):
                 self._client.download_file(self.bucket, self._key(path), str(target))
             yield target
+
+    def presigned_url(self, path: str, seconds: int) -> str:
+        """A link that downloads one object for ``seconds``, without any credential."""
+        return self._client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": self._key(path)}, ExpiresIn=seconds
+        )
 
     @contextmanager
     def _errors(self, where: str) -> Iterator[None]:

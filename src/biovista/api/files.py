@@ -1,0 +1,75 @@
+"""``/api/v1/projects/{name}/runs`` and ``.../files``: what was ingested, and its bytes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from pydantic import BaseModel
+
+from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
+from biovista.services import files
+
+router = APIRouter(tags=["files"])
+
+
+class RunPublic(BaseModel):
+    name: str
+    attributes: dict[str, Any]
+
+
+class FilePublic(BaseModel):
+    collection: str
+    path: str
+    run: str | None
+    size: int
+    sha256: str
+    rows: int
+    ingested_at: datetime
+
+
+@router.get("/projects/{name}/runs", response_model=list[RunPublic])
+def read_runs(name: str, principal: CurrentUser, session: SessionDep) -> list[RunPublic]:
+    return [RunPublic(**files.run_view(r)) for r in files.list_runs(session, principal, name)]
+
+
+@router.get("/projects/{name}/files", response_model=list[FilePublic])
+def read_files(
+    name: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[FilePublic]:
+    """Source files with their hash and row count, by collection then path."""
+    return [
+        FilePublic(**f.__dict__) for f in files.list_files(session, principal, name, limit, offset)
+    ]
+
+
+@router.get(
+    "/projects/{name}/collections/{collection}/files/{path:path}",
+    response_class=Response,
+    responses={
+        200: {"description": "The file's bytes", "content": {"application/octet-stream": {}}},
+        307: {"description": "A presigned link to the file in S3, valid for minutes"},
+    },
+)
+def download(
+    name: str,
+    collection: str,
+    path: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """One ingested file (viewers): streamed, or a short-lived S3 link."""
+    access = files.open_file(session, settings, principal, name, collection, path)
+    if access.url is not None:
+        return RedirectResponse(access.url, status_code=307)
+    assert access.local is not None
+    return FileResponse(
+        access.local, filename=access.local.name, media_type="application/octet-stream"
+    )
