@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.table import Table
 
@@ -18,32 +20,48 @@ SHORT_TYPES = {
 }
 
 
+REMOTE_HELP = "Ask the server you logged in to ('biovista login') instead of this machine."
+
+
 def collections(
     project: str = typer.Argument(..., help="Project name, or its project YAML file."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable output."),
+    remote: bool = typer.Option(False, "--remote", help=REMOTE_HELP),
 ) -> None:
     """List a project's collections with row counts, schema and the runs they came from."""
-    from biovista.services.browse import describe_collections
     from biovista.services.projects import resolve_project_name
 
     with user_errors():
-        summaries = describe_collections(get_settings(), resolve_project_name(project))
+        name = resolve_project_name(project)
+        summaries = _remote_collections(name) if remote else _local_collections(name)
     if as_json:
-        print_json([s.as_dict() for s in summaries])
+        print_json(summaries)
         return
-    table = Table(title=f"Collections of {project}")
+    table = Table(title=f"Collections of {name}")
     for header in ("collection", "rows", "files", "runs", "columns"):
         table.add_column(header, justify="right" if header in ("rows", "files") else "left")
     for item in summaries:
         columns = ", ".join(
             f"{c['name']} ({SHORT_TYPES.get(c['type'], c['type'])})"
-            for c in item.columns
+            for c in item["columns"]
             if c["name"] not in ("_run", "_file")
         )
         table.add_row(
-            item.name, f"{item.row_count:,}", str(item.file_count), ", ".join(item.runs), columns
+            item["name"], f"{item['rows']:,}", str(item["files"]), ", ".join(item["runs"]), columns
         )
     console.print(table)
+
+
+def _local_collections(name: str) -> list[dict[str, Any]]:
+    from biovista.services.browse import describe_collections
+
+    return [s.as_dict() for s in describe_collections(get_settings(), name)]
+
+
+def _remote_collections(name: str) -> list[dict[str, Any]]:
+    from biovista.cli.remote import remote_collections
+
+    return remote_collections(name)
 
 
 def show(
@@ -54,24 +72,34 @@ def show(
         None, "--where", help="SQL filter, e.g. \"body_mass_g > 4000 AND sex = 'male'\"."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print rows as a JSON list of objects."),
+    remote: bool = typer.Option(False, "--remote", help=REMOTE_HELP),
 ) -> None:
     """Print rows of a collection."""
-    from biovista.services.browse import read_rows
     from biovista.services.projects import resolve_project_name
 
     with user_errors():
-        page = read_rows(get_settings(), resolve_project_name(project), collection, limit, where)
+        name = resolve_project_name(project)
+        if remote:
+            from biovista.cli.remote import remote_rows
+
+            page = remote_rows(name, collection, limit, where)
+        else:
+            from biovista.services.browse import read_rows
+
+            local = read_rows(get_settings(), name, collection, limit, where)
+            page = {"rows": local.rows.to_dicts(), "matching": local.matching, "total": local.total}
     if as_json:
-        print_json(page.rows.to_dicts())
+        print_json(page["rows"])
         return
+    rows: list[dict[str, Any]] = page["rows"]
     table = Table(
-        title=f"{collection}: {page.rows.height:,} of {page.matching:,} matching rows "
-        f"({page.total:,} in all)"
+        title=f"{collection}: {len(rows):,} of {page['matching']:,} matching rows "
+        f"({page['total']:,} in all)"
     )
-    for name in page.rows.columns:
-        table.add_column(name, overflow="fold")
-    for row in page.rows.iter_rows():
-        table.add_row(*("" if v is None else str(v) for v in row))
+    for column in rows[0] if rows else []:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
     console.print(table)
 
 

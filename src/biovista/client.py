@@ -1,0 +1,87 @@
+"""A small HTTP client for a biovista server: what the command line uses with ``--remote``.
+
+Credentials (the server URL and a personal API token) live in the user's config folder,
+in a file only they can read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import typer
+
+from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
+
+
+def config_dir() -> Path:
+    override = os.environ.get("BIOVISTA_CONFIG_DIR")
+    return Path(override) if override else Path(typer.get_app_dir("biovista"))
+
+
+def credentials_file() -> Path:
+    return config_dir() / "credentials.json"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    url: str
+    token: str
+    token_id: str
+    email: str
+
+    def save(self) -> Path:
+        """Write the file with mode 0600 from its creation: never readable by others."""
+        folder = config_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target = credentials_file()
+        target.unlink(missing_ok=True)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(self.__dict__, handle)
+        return target
+
+    @staticmethod
+    def load() -> Credentials:
+        target = credentials_file()
+        if not target.is_file():
+            raise BiovistaError("not logged in to a server; run 'biovista login URL' first")
+        if stat.S_IMODE(target.stat().st_mode) & 0o077:
+            raise BiovistaError(f"{target} is readable by other users; run 'chmod 600 {target}'")
+        data = json.loads(target.read_text())
+        return Credentials(**data)
+
+
+class Remote:
+    """Calls to one server, with problems turned into biovista's own errors."""
+
+    def __init__(self, url: str, token: str | None = None, timeout: float = 30) -> None:
+        self.url = url.rstrip("/")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise BiovistaError(f"cannot reach {self.url}: {exc}") from None
+        if response.status_code >= 400:
+            raise _error(response)
+        return response.json() if response.content else None
+
+
+def _error(response: httpx.Response) -> BiovistaError:
+    try:
+        detail = str(response.json().get("detail", response.text))
+    except ValueError:
+        detail = response.text[:200] or response.reason_phrase
+    if response.status_code == 404:
+        return NotFoundError(detail)
+    if response.status_code == 422:
+        return InvalidInputError(detail)
+    return BiovistaError(f"the server answered {response.status_code}: {detail}")
