@@ -69,3 +69,14 @@ def test_token_create_prints_a_working_token_once() -> None:
     bad = runner.invoke(app, ["token", "create", "--user", "d@example.org", "--expires", "soon"])
     assert bad.exit_code == 2
     assert "not a duration" in bad.stderr
+
+
+def test_keys_rotate_adds_a_published_key() -> None:
+    from biovista.auth.keys import KeyRing
+
+    ring = KeyRing(get_settings().data_dir / "keys")
+    first = ring.active().kid
+    result = runner.invoke(app, ["keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    assert ring.active().kid != first
+    assert [k["kid"] for k in ring.jwks()["keys"]][1] == first

@@ -46,13 +46,18 @@ class KeyRing:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._parsed: dict[str, SigningKey] = {}
 
     def keys(self) -> list[SigningKey]:
-        """Newest first."""
+        """Newest first. The folder is listed on every call, so a rotation made by another
+        process (``biovista keys rotate``) is used at once; each file is parsed only once."""
         if not self.folder.is_dir():
             return []
-        files = sorted(self.folder.glob("*.pem"), key=lambda p: p.name, reverse=True)
-        return [_load(path) for path in files[:KEEP]]
+        files = sorted(self.folder.glob("*.pem"), key=lambda p: p.name, reverse=True)[:KEEP]
+        for path in files:
+            if path.name not in self._parsed:
+                self._parsed[path.name] = _load(path)
+        return [self._parsed[path.name] for path in files]
 
     def active(self) -> SigningKey:
         keys = self.keys()

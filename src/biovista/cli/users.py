@@ -119,6 +119,24 @@ def token_create(
     print(created.secret)
 
 
+keys_app = typer.Typer(help="Manage the keys that sign access tokens.", no_args_is_help=True)
+
+
+@keys_app.command("rotate")
+def rotate_keys() -> None:
+    """Sign new tokens with a fresh key; tokens signed before stay valid until they expire."""
+    from biovista.auth.keys import KEEP, KeyRing
+
+    ring = KeyRing(get_settings().data_dir / "keys")
+    key = ring.rotate()
+    console.print(
+        f"new signing key {key.kid}: running servers sign with it from now on; "
+        f"the {KEEP - 1} previous key(s) still verify tokens they signed.",
+        highlight=False,
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")
+    app.add_typer(keys_app, name="keys")
