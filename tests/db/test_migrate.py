@@ -24,6 +24,7 @@ TABLES = {
     "groups",
     "group_members",
     "project_grants",
+    "dashboards",
     "alembic_version",
 }
 

@@ -10,6 +10,7 @@ from biovista import __version__
 from biovista.api import (
     access,
     auth,
+    dashboards,
     files,
     ingestions,
     observability,
@@ -45,9 +46,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     observability.install(app)
     app.include_router(observability.router)
     app.state.tasks = ThreadRunner(workers=1)
-    for module in (auth, setup, tokens, projects, access, ingestions, files):
+    routers = [m.router for m in (auth, setup, tokens, projects, access, ingestions, files)]
+    for router in [*routers, dashboards.router, dashboards.public_router]:
         app.include_router(
-            module.router, prefix=observability.API_PREFIX, responses=problems.ERROR_RESPONSES
+            router, prefix=observability.API_PREFIX, responses=problems.ERROR_RESPONSES
         )
     problems.publish_schema(app)
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from biovista.db.models import GroupMember, Project, ProjectGrant
+from biovista.db.models import Dashboard, GroupMember, Project, ProjectGrant
 from biovista.errors import BiovistaError, NotFoundError
 
 ROLE_RANK = {"viewer": 1, "editor": 2, "owner": 3}
@@ -90,6 +90,21 @@ def authorize_project(session: Session, principal: Principal, name: str, action:
         raise ForbiddenError(f"your role on {name!r} is {role}; to {action} it you need {needed}")
     principal.require_scope(NEEDED_SCOPE[action])
     return project
+
+
+def authorize_dashboard(
+    session: Session, principal: Principal, dashboard_id: uuid.UUID, action: Action
+) -> Dashboard:
+    """A dashboard, if the caller may do ``action`` on it: its project's role decides."""
+    dashboard = session.get(Dashboard, dashboard_id)
+    role = project_role(session, principal, dashboard.project_id) if dashboard else None
+    if dashboard is None or role is None:
+        raise NotFoundError(f"no dashboard {dashboard_id}")
+    needed = NEEDED_ROLE[action]
+    if ROLE_RANK[role] < ROLE_RANK[needed]:
+        raise ForbiddenError(f"your role on this dashboard's project is {role}; {needed} is needed")
+    principal.require_scope(NEEDED_SCOPE[action])
+    return dashboard
 
 
 def visible_projects(session: Session, principal: Principal) -> list[Project]:

@@ -244,3 +244,24 @@ class ProjectGrant(Base):
         ForeignKey("groups.id", ondelete="CASCADE"), default=None
     )
     role: Mapped[str] = mapped_column(String(10))
+
+
+class Dashboard(Base):
+    """A dashboard of a project; it inherits the project's roles.
+
+    ``spec`` is the layout and components document (its format belongs to the web app).
+    A public dashboard is readable without login; a link token (kept hashed) gives
+    read-only access to whoever holds the link."""
+
+    __tablename__ = "dashboards"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    is_public: Mapped[bool] = mapped_column(default=False)
+    link_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    revision: Mapped[int] = mapped_column(default=1)
+    """Incremented by every update, so a client can refuse to overwrite newer work."""
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

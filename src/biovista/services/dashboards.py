@@ -1,0 +1,115 @@
+"""Dashboards: create, read, update, delete within a project; publish or share by link.
+
+Editing follows the project's editor role; exposing a dashboard outside the project
+(public, or a link) needs the owner role. Anyone with a public dashboard's id, or a
+link, reads it without logging in; nothing else is reachable that way.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from biovista.auth.passwords import token_digest
+from biovista.auth.policy import Action, Principal, authorize_dashboard, authorize_project
+from biovista.db.models import Dashboard
+from biovista.errors import ConflictError, InvalidInputError, NotFoundError
+
+MAX_SPEC_BYTES = 1_000_000
+
+
+def list_dashboards(session: Session, principal: Principal, project_name: str) -> list[Dashboard]:
+    project = authorize_project(session, principal, project_name, Action.VIEW)
+    return list(
+        session.scalars(
+            select(Dashboard).where(Dashboard.project_id == project.id).order_by(Dashboard.title)
+        )
+    )
+
+
+def create_dashboard(
+    session: Session, principal: Principal, project_name: str, title: str, spec: dict[str, Any]
+) -> Dashboard:
+    project = authorize_project(session, principal, project_name, Action.EDIT)
+    _check_spec(spec)
+    dashboard = Dashboard(
+        project_id=project.id, title=title, spec=spec, created_by=str(principal.user_id)
+    )
+    session.add(dashboard)
+    session.flush()
+    return dashboard
+
+
+def get_dashboard(session: Session, principal: Principal, dashboard_id: uuid.UUID) -> Dashboard:
+    return authorize_dashboard(session, principal, dashboard_id, Action.VIEW)
+
+
+def update_dashboard(
+    session: Session,
+    principal: Principal,
+    dashboard_id: uuid.UUID,
+    title: str,
+    spec: dict[str, Any],
+    revision: int | None,
+) -> Dashboard:
+    """Replace title and spec; with ``revision``, refuse to overwrite a newer version."""
+    dashboard = authorize_dashboard(session, principal, dashboard_id, Action.EDIT)
+    if revision is not None and revision != dashboard.revision:
+        raise ConflictError(
+            f"the dashboard is at revision {dashboard.revision}, not {revision}: reload it"
+        )
+    _check_spec(spec)
+    dashboard.title, dashboard.spec = title, spec
+    dashboard.revision += 1
+    session.flush()
+    return dashboard
+
+
+def delete_dashboard(session: Session, principal: Principal, dashboard_id: uuid.UUID) -> None:
+    session.delete(authorize_dashboard(session, principal, dashboard_id, Action.EDIT))
+
+
+def set_public(
+    session: Session, principal: Principal, dashboard_id: uuid.UUID, public: bool
+) -> Dashboard:
+    dashboard = authorize_dashboard(session, principal, dashboard_id, Action.MANAGE)
+    dashboard.is_public = public
+    return dashboard
+
+
+def make_link(session: Session, principal: Principal, dashboard_id: uuid.UUID) -> str:
+    """A new share-link token (shown once; the previous link stops working)."""
+    dashboard = authorize_dashboard(session, principal, dashboard_id, Action.MANAGE)
+    token = secrets.token_urlsafe(24)
+    dashboard.link_token_hash = token_digest(token)
+    return token
+
+
+def revoke_link(session: Session, principal: Principal, dashboard_id: uuid.UUID) -> None:
+    authorize_dashboard(session, principal, dashboard_id, Action.MANAGE).link_token_hash = None
+
+
+def public_dashboard(session: Session, dashboard_id: uuid.UUID) -> Dashboard:
+    dashboard = session.get(Dashboard, dashboard_id)
+    if dashboard is None or not dashboard.is_public:
+        raise NotFoundError(f"no public dashboard {dashboard_id}")
+    return dashboard
+
+
+def shared_dashboard(session: Session, token: str) -> Dashboard:
+    dashboard = session.scalar(
+        select(Dashboard).where(Dashboard.link_token_hash == token_digest(token))
+    )
+    if dashboard is None:
+        raise NotFoundError("this link does not lead to a dashboard (any more)")
+    return dashboard
+
+
+def _check_spec(spec: dict[str, Any]) -> None:
+    if len(json.dumps(spec)) > MAX_SPEC_BYTES:
+        raise InvalidInputError(f"a dashboard spec is at most {MAX_SPEC_BYTES:,} bytes of JSON")
