@@ -196,3 +196,17 @@ def test_admin_from_settings_on_first_start(tmp_path: Path) -> None:
     app = create_app(settings)
     assert app.state.setup_token is None
     assert login(TestClient(app), "root@example.org")
+
+
+def test_expired_api_token_is_refused(client: TestClient, settings: Settings) -> None:
+    from datetime import timedelta
+
+    from biovista.services.api_tokens import create_token
+    from biovista.services.users import get_user_by_email
+
+    with session_scope(settings.resolved_database_url) as session:
+        user = get_user_by_email(session, "bob@example.org")
+        secret = create_token(session, user, "old", "read", timedelta(seconds=-1)).secret
+    response = client.get("/api/v1/users/me", headers=bearer(secret))
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]

@@ -6,6 +6,8 @@ can see but not act gets 403.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 from tests.penguins import DATA
@@ -209,3 +211,63 @@ def test_runs_files_and_downloads(world: tuple[TestClient, dict[str, str]]) -> N
             f"/api/v1/projects/penguins/collections/physical/files/{sneaky}", headers=viewer
         )
         assert response.status_code == 404, sneaky
+
+
+def test_update_project_file(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, tokens = world
+    yaml = {"content-type": "application/yaml"}
+    current = (Path(client.app.state.settings.data_dir) / "projects" / "penguins.yaml").read_text()
+    described = current.replace("description: Palmer penguins", "description: Penguins, reviewed")
+    editor = yaml | {"Authorization": f"Bearer {tokens['editor']}"}
+    viewer = yaml | {"Authorization": f"Bearer {tokens['viewer']}"}
+    assert (
+        client.put("/api/v1/projects/penguins", content=described, headers=viewer).status_code
+        == 403
+    )
+    updated = client.put("/api/v1/projects/penguins", content=described, headers=editor)
+    assert updated.status_code == 200, updated.text
+    assert updated.json()["description"] == "Penguins, reviewed measured in three field runs"
+    elsewhere = described.replace("root: /", "root: /tmp/../")
+    moved = client.put("/api/v1/projects/penguins", content=elsewhere, headers=editor)
+    assert moved.status_code == 403
+    assert "server admins" in moved.json()["detail"]
+    renamed = client.put(
+        "/api/v1/projects/penguins",
+        content=described.replace("name: penguins", "name: other"),
+        headers=editor,
+    )
+    assert renamed.status_code == 422
+
+
+def test_users_api_is_for_admins(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, tokens = world
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
+    assert (
+        client.get(
+            "/api/v1/users", headers={"Authorization": f"Bearer {tokens['owner']}"}
+        ).status_code
+        == 403
+    )
+    created = client.post(
+        "/api/v1/users",
+        json={"email": "new@example.org", "password": "a long enough password"},
+        headers=admin,
+    )
+    assert created.status_code == 201
+    assert (
+        client.post(
+            "/api/v1/users",
+            json={"email": "NEW@example.org", "password": "a long enough password"},
+            headers=admin,
+        ).status_code
+        == 409
+    )
+    changed = client.patch(
+        f"/api/v1/users/{created.json()['id']}", json={"disabled": True}, headers=admin
+    )
+    assert changed.json()["disabled"] is True
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"email": "new@example.org", "password": "a long enough password"},
+    )
+    assert login.status_code == 401

@@ -18,6 +18,7 @@ from biovista.api import (
     projects,
     setup,
     tokens,
+    users,
 )
 from biovista.auth.keys import KeyRing
 from biovista.auth.ratelimit import LoginLimiter
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     observability.install(app)
     app.include_router(observability.router)
     app.state.tasks = ThreadRunner(workers=1)
-    routers = [m.router for m in (auth, setup, tokens, projects, access, ingestions, files)]
+    routers = [m.router for m in (auth, setup, tokens, users, projects, access, ingestions, files)]
     for router in [*routers, dashboards.router, dashboards.public_router]:
         app.include_router(
             router, prefix=observability.API_PREFIX, responses=problems.ERROR_RESPONSES

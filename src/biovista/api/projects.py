@@ -13,7 +13,7 @@ from biovista.auth.policy import Action, authorize_project, project_role, visibl
 from biovista.db.models import Project
 from biovista.errors import InvalidInputError
 from biovista.services.browse import read_rows
-from biovista.services.project_admin import create_project, delete_project
+from biovista.services.project_admin import create_project, delete_project, update_project
 from biovista.services.projects import get_collection, summarize_collections
 
 router = APIRouter(tags=["projects"])
@@ -93,15 +93,33 @@ async def create(
 ) -> ProjectPublic:
     """Register a project from its project file, sent as YAML or as a JSON object.
     Admins only; the creator becomes its owner."""
+    project = create_project(session, settings, principal, await _body_text(request))
+    return _public(project, "owner")
+
+
+async def _body_text(request: Request) -> str:
+    """The project file sent as the body (YAML, or the same document as JSON)."""
     body = await request.body()
     if len(body) > 1_000_000:
         raise InvalidInputError("a project file is at most 1 MB")
     try:
-        text = body.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidInputError("the project file is not UTF-8 text") from None
-    project = create_project(session, settings, principal, text)
-    return _public(project, "owner")
+
+
+@router.put("/projects/{name}", response_model=ProjectPublic, openapi_extra=YAML_BODY)
+async def update(
+    name: str,
+    request: Request,
+    principal: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> ProjectPublic:
+    """Replace the project file (editors; a server admin when it reads from new places).
+    The next ingest applies it to the data."""
+    project = update_project(session, settings, principal, name, await _body_text(request))
+    return _public(project, project_role(session, principal, project.id))
 
 
 @router.get("/projects/{name}", response_model=ProjectPublic)

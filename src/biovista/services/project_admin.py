@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from biovista.config import Settings
 from biovista.db.models import Project, User
 from biovista.errors import ConflictError, InvalidInputError
 from biovista.models.loader import LoadedProject, check_project
+from biovista.models.project import ProjectConfig
 from biovista.services.access import make_owner
 from biovista.services.projects import register_project
 from biovista.storage.tables import TableStore
@@ -47,6 +49,39 @@ def create_project(
         make_owner(session, project, principal.user_id)
     session.flush()
     return project
+
+
+def update_project(
+    session: Session, settings: Settings, principal: Principal, name: str, text: str
+) -> Project:
+    """Replace a project's file (editors); pointing it at other server locations, or
+    renaming it, needs a server admin, as creating one does."""
+    project = authorize_project(session, principal, name, Action.EDIT)
+    folder = settings.data_dir / "projects"
+    draft = folder / f".upload-{uuid.uuid4().hex}.yaml"
+    folder.mkdir(parents=True, exist_ok=True)
+    draft.write_text(text, encoding="utf-8")
+    try:
+        checked = check_project(draft)
+        if checked.config is None or checked.problems:
+            raise InvalidInputError("the project file is not valid", checked.problems)
+        if checked.config.name != name:
+            raise InvalidInputError(f"the file names project {checked.config.name!r}, not {name!r}")
+        if _locations(checked.config) != _locations(ProjectConfig.model_validate(project.config)):
+            principal.require_admin()
+        target = (
+            Path(project.source_path) if project.source_path else folder / f"{_safe(name)}.yaml"
+        )
+        draft.replace(target)
+    finally:
+        draft.unlink(missing_ok=True)
+    return register_project(session, LoadedProject(checked.config, target))
+
+
+def _locations(config: ProjectConfig) -> set[str]:
+    """Where on the server (or in which bucket) a project file reads data."""
+    found = {f"runs:{config.runs.root}"} if config.runs else set()
+    return found | {f"path:{c.path}" for c in config.collections.values() if c.path}
 
 
 def delete_project(session: Session, settings: Settings, principal: Principal, name: str) -> None:

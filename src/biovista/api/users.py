@@ -1,0 +1,69 @@
+"""``/api/v1/users``: accounts, for server admins (everyone else has ``/users/me``)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from biovista.api.auth import UserPublic
+from biovista.api.deps import CurrentUser, SessionDep
+from biovista.db.models import User
+from biovista.services import users
+
+router = APIRouter(tags=["users"])
+
+
+class UserCreate(BaseModel):
+    email: str = Field(min_length=3, max_length=320)
+    password: str = Field(min_length=1, max_length=1024)
+    role: Literal["admin", "user"] = "user"
+    display_name: str = Field(default="", max_length=200)
+
+
+class UserChange(BaseModel):
+    role: Literal["admin", "user"] | None = None
+    disabled: Literal[True] | None = Field(default=None, description="true disables the account")
+
+
+class UserAdminView(UserPublic):
+    disabled: bool
+
+
+def _view(user: User) -> UserAdminView:
+    return UserAdminView(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        disabled=user.disabled,
+    )
+
+
+@router.get("/users", response_model=list[UserAdminView])
+def read_users(principal: CurrentUser, session: SessionDep) -> list[UserAdminView]:
+    principal.require_admin()
+    return [_view(u) for u in users.list_users(session)]
+
+
+@router.post("/users", response_model=UserAdminView, status_code=201)
+def create(body: UserCreate, principal: CurrentUser, session: SessionDep) -> UserAdminView:
+    principal.require_admin()
+    user = users.create_user(session, body.email, body.password, body.role, body.display_name)
+    return _view(user)
+
+
+@router.patch("/users/{user_id:uuid}", response_model=UserAdminView)
+def change(
+    user_id: uuid.UUID, body: UserChange, principal: CurrentUser, session: SessionDep
+) -> UserAdminView:
+    """Change a role, or disable an account (which ends its sessions)."""
+    principal.require_admin()
+    user = users.get_user(session, user_id)
+    if body.role is not None:
+        users.set_role(session, user.email, body.role)
+    if body.disabled:
+        users.disable_user(session, user.email)
+    return _view(user)
