@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
+from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page
 from biovista.services import files
 
 router = APIRouter(tags=["files"])
@@ -40,13 +41,17 @@ def read_files(
     name: str,
     principal: CurrentUser,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
 ) -> list[FilePublic]:
     """Source files with their hash and row count, by collection then path."""
-    return [
-        FilePublic(**f.__dict__) for f in files.list_files(session, principal, name, limit, offset)
-    ]
+    key = decode_cursor(cursor)
+    after = (str(key[0]), str(key[1])) if key and len(key) == 2 else None
+    found = files.list_files(session, principal, name, limit + 1, after)
+    page = finish_page(found, limit, lambda f: [f.collection, f.path], request, response)
+    return [FilePublic(**f.__dict__) for f in page]
 
 
 @router.get(

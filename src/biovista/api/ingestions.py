@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
+from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page
 from biovista.db.models import Ingestion
+from biovista.errors import InvalidInputError
 from biovista.services import ingest_jobs
 
 router = APIRouter(tags=["ingestion"])
@@ -69,10 +71,24 @@ def read_ingestions(
     name: str,
     principal: CurrentUser,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    request: Request,
+    response: Response,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> list[IngestionPublic]:
     """The project's ingestions, newest first."""
-    return [_public(i) for i in ingest_jobs.list_ingestions(session, principal, name, limit)]
+    key = decode_cursor(cursor)
+    before = _before(key) if key else None
+    found = ingest_jobs.list_ingestions(session, principal, name, limit + 1, before)
+    page = finish_page(found, limit, lambda i: [i.created_at.isoformat(), i.id], request, response)
+    return [_public(i) for i in page]
+
+
+def _before(key: list[Any]) -> tuple[datetime, uuid.UUID]:
+    try:
+        return datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))
+    except (ValueError, IndexError):
+        raise InvalidInputError("cursor is not one this server gave out") from None
 
 
 @router.get("/projects/{name}/ingestions/{ingestion_id}", response_model=IngestionPublic)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
+from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page
 from biovista.auth.policy import Action, authorize_project, project_role, visible_projects
 from biovista.db.models import Project
 from biovista.errors import InvalidInputError
@@ -68,12 +69,19 @@ def _public(project: Project, role: str | None) -> ProjectPublic:
 
 
 @router.get("/projects", response_model=list[ProjectPublic])
-def read_projects(principal: CurrentUser, session: SessionDep) -> list[ProjectPublic]:
-    """The projects the caller can see, with their role and collections' sizes."""
-    return [
-        _public(p, project_role(session, principal, p.id))
-        for p in visible_projects(session, principal)
-    ]
+def read_projects(
+    principal: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[ProjectPublic]:
+    """The projects the caller can see, by name, with their role and collections' sizes."""
+    key = decode_cursor(cursor)
+    found = visible_projects(session, principal, after=key[0] if key else None, limit=limit + 1)
+    page = finish_page(found, limit, lambda p: [p.name], request, response)
+    return [_public(p, project_role(session, principal, p.id)) for p in page]
 
 
 YAML_BODY = {

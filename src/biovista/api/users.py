@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from biovista.api.auth import UserPublic
 from biovista.api.deps import CurrentUser, SessionDep
+from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page
 from biovista.db.models import User
 from biovista.services import users
 
@@ -43,9 +44,19 @@ def _view(user: User) -> UserAdminView:
 
 
 @router.get("/users", response_model=list[UserAdminView])
-def read_users(principal: CurrentUser, session: SessionDep) -> list[UserAdminView]:
+def read_users(
+    principal: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[UserAdminView]:
+    """Accounts by e-mail."""
     principal.require_admin()
-    return [_view(u) for u in users.list_users(session)]
+    key = decode_cursor(cursor)
+    found = users.list_users(session, after=str(key[0]) if key else None, limit=limit + 1)
+    return [_view(u) for u in finish_page(found, limit, lambda u: [u.email], request, response)]
 
 
 @router.post("/users", response_model=UserAdminView, status_code=201)

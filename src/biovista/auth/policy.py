@@ -107,9 +107,13 @@ def authorize_dashboard(
     return dashboard
 
 
-def visible_projects(session: Session, principal: Principal) -> list[Project]:
-    """Projects the caller can view, by name."""
-    query = select(Project).order_by(Project.name)
+def visible_projects(
+    session: Session, principal: Principal, after: str | None = None, limit: int | None = None
+) -> list[Project]:
+    """Projects the caller can view, by name (those after ``after``, at most ``limit``)."""
+    query = select(Project).order_by(Project.name).limit(limit)
+    if after is not None:
+        query = query.where(Project.name > after)
     if not principal.is_admin:
         groups = select(GroupMember.group_id).where(GroupMember.user_id == principal.user_id)
         granted = select(ProjectGrant.project_id).where(

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Action, Principal, authorize_project
@@ -49,18 +49,25 @@ def list_runs(session: Session, principal: Principal, project_name: str) -> list
 
 
 def list_files(
-    session: Session, principal: Principal, project_name: str, limit: int, offset: int
+    session: Session,
+    principal: Principal,
+    project_name: str,
+    limit: int,
+    after: tuple[str, str] | None = None,
 ) -> list[FileView]:
+    """Ingested files by collection, then path (those after ``after``)."""
     project = authorize_project(session, principal, project_name, Action.VIEW)
-    rows = session.execute(
+    query = (
         select(Collection.name, SourceFile, Run.name)
         .join(SourceFile, SourceFile.collection_id == Collection.id)
         .outerjoin(Run, Run.id == SourceFile.run_id)
         .where(Collection.project_id == project.id)
         .order_by(Collection.name, SourceFile.path)
         .limit(limit)
-        .offset(offset)
     )
+    if after is not None:
+        query = query.where(tuple_(Collection.name, SourceFile.path) > tuple_(*after))
+    rows = session.execute(query)
     return [
         FileView(name, f.path, run, f.size, f.sha256, f.row_count, f.ingested_at)
         for name, f, run in rows

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Action, Principal, authorize_project
@@ -60,17 +61,23 @@ def _run(settings: Settings, source: Path, full: bool, ingestion_id: uuid.UUID) 
 
 
 def list_ingestions(
-    session: Session, principal: Principal, project_name: str, limit: int = 50
+    session: Session,
+    principal: Principal,
+    project_name: str,
+    limit: int = 50,
+    before: tuple[datetime, uuid.UUID] | None = None,
 ) -> list[Ingestion]:
+    """Newest first (those older than ``before``: its creation time and id)."""
     project = authorize_project(session, principal, project_name, Action.VIEW)
-    return list(
-        session.scalars(
-            select(Ingestion)
-            .where(Ingestion.project_id == project.id)
-            .order_by(Ingestion.created_at.desc())
-            .limit(limit)
-        )
+    query = (
+        select(Ingestion)
+        .where(Ingestion.project_id == project.id)
+        .order_by(Ingestion.created_at.desc(), Ingestion.id.desc())
+        .limit(limit)
     )
+    if before is not None:
+        query = query.where(tuple_(Ingestion.created_at, Ingestion.id) < tuple_(*before))
+    return list(session.scalars(query))
 
 
 def get_ingestion(

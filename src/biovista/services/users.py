@@ -62,8 +62,12 @@ def get_user(session: Session, user_id: uuid.UUID) -> User:
     return user
 
 
-def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.email)))
+def list_users(session: Session, after: str | None = None, limit: int | None = None) -> list[User]:
+    """Accounts by e-mail (those after ``after``, at most ``limit``)."""
+    query = select(User).order_by(User.email).limit(limit)
+    if after is not None:
+        query = query.where(User.email > after)
+    return list(session.scalars(query))
 
 
 def count_users(session: Session) -> int:
