@@ -18,6 +18,7 @@ from biovista.api import (
     projects,
     setup,
     tokens,
+    uploads,
     users,
 )
 from biovista.auth.keys import KeyRing
@@ -47,7 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     observability.install(app)
     app.include_router(observability.router)
     app.state.tasks = ThreadRunner(workers=1)
-    routers = [m.router for m in (auth, setup, tokens, users, projects, access, ingestions, files)]
+    routers = [
+        m.router for m in (auth, setup, tokens, users, projects, access, ingestions, files, uploads)
+    ]
     for router in [*routers, dashboards.router, dashboards.public_router]:
         app.include_router(
             router, prefix=observability.API_PREFIX, responses=problems.ERROR_RESPONSES

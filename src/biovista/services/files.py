@@ -95,7 +95,7 @@ def open_file(
     if record is None:
         raise NotFoundError(f"collection {collection_name!r} has no file {path!r}")
     root = _source_root(project, collection_name)
-    source = open_source(root, _base_dir(project), settings)
+    source = open_source(root, _base_dir(project), settings, project.name)
     if isinstance(source, LocalSource):
         local = (Path(source.root) / path).resolve()
         if not local.is_relative_to(Path(source.root).resolve()) or not local.is_file():

@@ -67,7 +67,7 @@ def scan_project(config: ProjectConfig, base_dir: Path, settings: Settings) -> S
     run_collections = {n: c for n, c in config.collections.items() if c.files is not None}
     if config.runs is not None and run_collections:
         try:
-            source = open_source(config.runs.root, base_dir, settings)
+            source = open_source(config.runs.root, base_dir, settings, config.name)
             _scan_runs(config, run_collections, source, result)
         except StorageError as exc:
             result.errors.update({name: str(exc) for name in run_collections})

@@ -107,8 +107,24 @@ def _scan_tree(folder: str, prefix: str) -> Iterator[SourceEntry]:
             continue
 
 
-def open_source(root: str, base_dir: Path, settings: Settings) -> Source:
+UPLOADS = "@uploads"
+"""A runs root naming the project's own upload folder on the server."""
+
+
+def uploads_folder(settings: Settings, project_name: str) -> Path:
+    return settings.data_dir / "uploads" / project_name
+
+
+def open_source(
+    root: str, base_dir: Path, settings: Settings, project_name: str | None = None
+) -> Source:
     """The source for a runs root or a single file's folder (relative to ``base_dir``)."""
+    if root == UPLOADS:
+        if project_name is None:
+            raise StorageError(f"{UPLOADS} needs the project's name")
+        folder = uploads_folder(settings, project_name)
+        folder.mkdir(parents=True, exist_ok=True)
+        return LocalSource(folder)
     if root.startswith("s3://"):
         from biovista.storage.s3 import S3Source
 

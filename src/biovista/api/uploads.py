@@ -1,0 +1,60 @@
+"""``/api/v1/projects/{name}/uploads``: put files in the project's upload folder."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel
+
+from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
+from biovista.services import uploads
+
+router = APIRouter(tags=["uploads"])
+
+RAW_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+class UploadPublic(BaseModel):
+    path: str
+    size: int
+    sha256: str
+
+
+@router.put(
+    "/projects/{name}/uploads/{path:path}",
+    response_model=UploadPublic,
+    status_code=201,
+    openapi_extra=RAW_BODY,
+)
+async def upload(
+    name: str,
+    path: str,
+    request: Request,
+    principal: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> UploadPublic:
+    """Store the request body as the file ``path`` (editors); then start an ingestion."""
+    stored = await uploads.store_upload(session, settings, principal, name, path, request.stream())
+    return UploadPublic(**stored.__dict__)
+
+
+@router.get("/projects/{name}/uploads", response_model=list[UploadPublic])
+def read_uploads(
+    name: str, principal: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> list[UploadPublic]:
+    return [
+        UploadPublic(**u.__dict__) for u in uploads.list_uploads(session, settings, principal, name)
+    ]
+
+
+@router.delete("/projects/{name}/uploads/{path:path}", status_code=204)
+def delete_upload(
+    name: str, path: str, principal: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> Response:
+    uploads.delete_upload(session, settings, principal, name, path)
+    return Response(status_code=204)
