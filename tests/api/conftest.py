@@ -20,9 +20,11 @@ CALLERS = ["admin", "owner", "editor", "viewer", "member", "stranger"]
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, str]]]:
+def world(
+    tmp_path_factory: pytest.TempPathFactory, module_database_url: str
+) -> Iterator[tuple[TestClient, dict[str, str]]]:
     root = tmp_path_factory.mktemp("world")
-    settings = Settings(data_dir=root / "data")
+    settings = Settings(data_dir=root / "data", database_url=module_database_url)
     app = create_app(settings)
     with session_scope(settings.resolved_database_url) as session:
         create_user(session, "admin@example.org", PASSWORD, role="admin")
