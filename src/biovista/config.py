@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     admin_email: str | None = None
     admin_password: SecretStr | None = None
     """Create this admin on the first start of an empty server (never a default password)."""
+    jwt_private_key: SecretStr | None = None
+    """An Ed25519 private key (PEM) that signs access tokens, for several API processes to
+    share; without it the keys are kept in ``<data dir>/keys``."""
     single_user: bool = False
     """No login: every request acts as a local admin. Only for ``biovista demo``."""
 

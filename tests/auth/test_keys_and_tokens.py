@@ -87,3 +87,30 @@ def test_sliding_window_blocks_then_allows() -> None:
 
     time.sleep(0.25)
     assert window.retry_after("a") == 0
+
+
+def test_a_key_from_settings_is_shared_by_processes(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    pem = (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    first = KeyRing(tmp_path / "one", pem)
+    second = KeyRing(tmp_path / "two", pem)
+    token, _ = issue_access_token(first, uuid.uuid4(), "user")
+    assert verify_access_token(second, token).role == "user"
+    assert not (tmp_path / "one").exists()  # nothing written when the key comes from settings
+
+
+def test_a_wrong_key_in_settings_is_explained(tmp_path: Path) -> None:
+    from biovista.errors import BiovistaError
+
+    with pytest.raises(BiovistaError, match="not a PEM private key"):
+        KeyRing(tmp_path, "not a key")

@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = resolved
-    app.state.keyring = KeyRing(resolved.data_dir / "keys")
+    pinned = resolved.jwt_private_key.get_secret_value() if resolved.jwt_private_key else None
+    app.state.keyring = KeyRing(resolved.data_dir / "keys", pinned)
     app.state.limiter = LoginLimiter()
     app.state.setup_token = first_start(resolved)
     problems.install(app)

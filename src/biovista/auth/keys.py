@@ -17,6 +17,8 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from biovista.errors import BiovistaError
+
 KEEP = 3
 
 
@@ -44,20 +46,25 @@ class SigningKey:
 class KeyRing:
     """The keys in ``folder`` (``<data dir>/keys``), created on first use."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, pinned_pem: str | None = None) -> None:
         self.folder = folder
         self._parsed: dict[str, SigningKey] = {}
+        self._pinned = (
+            _parse(pinned_pem.encode(), "BIOVISTA_JWT_PRIVATE_KEY") if pinned_pem else None
+        )
 
     def keys(self) -> list[SigningKey]:
-        """Newest first. The folder is listed on every call, so a rotation made by another
-        process (``biovista keys rotate``) is used at once; each file is parsed only once."""
+        """Newest first (a key from settings first of all). The folder is listed on every
+        call, so a rotation made by another process (``biovista keys rotate``) is used at
+        once; each file is parsed only once."""
+        pinned = [self._pinned] if self._pinned else []
         if not self.folder.is_dir():
-            return []
+            return pinned
         files = sorted(self.folder.glob("*.pem"), key=lambda p: p.name, reverse=True)[:KEEP]
         for path in files:
             if path.name not in self._parsed:
                 self._parsed[path.name] = _load(path)
-        return [self._parsed[path.name] for path in files]
+        return pinned + [self._parsed[path.name] for path in files]
 
     def active(self) -> SigningKey:
         keys = self.keys()
@@ -90,9 +97,16 @@ class KeyRing:
 
 
 def _load(path: Path) -> SigningKey:
-    private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    return _parse(path.read_bytes(), str(path))
+
+
+def _parse(pem: bytes, where: str) -> SigningKey:
+    try:
+        private = serialization.load_pem_private_key(pem, password=None)
+    except ValueError:
+        raise BiovistaError(f"{where} is not a PEM private key") from None
     if not isinstance(private, Ed25519PrivateKey):
-        raise ValueError(f"{path} is not an Ed25519 key")
+        raise BiovistaError(f"{where} is not an Ed25519 key (EdDSA tokens need one)")
     return SigningKey(_kid(private.public_key()), private)
 
 
