@@ -297,3 +297,21 @@ def test_cursor_pagination_is_complete_and_stable(world: tuple[TestClient, dict[
     bad = client.get("/api/v1/projects?cursor=not-a-cursor", headers=admin)
     assert bad.status_code == 422
     assert "cursor" in bad.json()["detail"]
+
+
+def test_rows_sorted_by_columns(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, tokens = world
+    headers = {"Authorization": f"Bearer {tokens['viewer']}"}
+    url = "/api/v1/projects/penguins/collections/physical/rows"
+    heaviest = client.get(url, params={"limit": 3, "sort": "-body_mass_g"}, headers=headers).json()[
+        "rows"
+    ]
+    assert [r["body_mass_g"] for r in heaviest] == [6300.0, 6050.0, 6000.0]
+    two_keys = client.get(
+        url, params={"limit": 2, "sort": ["_run", "-bill_length_mm"]}, headers=headers
+    ).json()
+    assert [r["_run"] for r in two_keys["rows"]] == ["run_1_adelie", "run_1_adelie"]
+    assert two_keys["rows"][0]["bill_length_mm"] >= two_keys["rows"][1]["bill_length_mm"]
+    bad = client.get(url, params={"sort": "weight"}, headers=headers)
+    assert bad.status_code == 422
+    assert "cannot sort by 'weight'" in bad.json()["detail"]

@@ -175,11 +175,14 @@ def read_collection_rows(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
     where: Annotated[str | None, Query(max_length=2000)] = None,
+    sort: Annotated[
+        list[str] | None, Query(max_length=200, description="Column, or -column for descending")
+    ] = None,
 ) -> RowPagePublic:
-    """A page of rows, in table order, optionally filtered by an SQL condition."""
+    """A page of rows, filtered by an SQL condition and sorted (table order otherwise)."""
     project = authorize_project(session, principal, name, Action.VIEW)
     get_collection(session, project, collection)
-    page = read_rows(settings, name, collection, limit=limit, where=where, offset=offset)
+    page = read_rows(settings, name, collection, limit=limit, where=where, offset=offset, sort=sort)
     following = offset + page.rows.height
     return RowPagePublic(
         rows=page.rows.to_dicts(),

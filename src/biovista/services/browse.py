@@ -44,6 +44,7 @@ def read_rows(
     limit: int = 20,
     where: str | None = None,
     offset: int = 0,
+    sort: list[str] | None = None,
 ) -> RowPage:
     """Rows of a collection matching an SQL ``where`` expression, read with pushdown."""
     if not 1 <= limit <= MAX_LIMIT:
@@ -60,6 +61,8 @@ def read_rows(
     frame = TableStore(settings).scan(table_key)
     if where:
         frame = _filtered(frame, where)
+    if sort:
+        frame = _sorted(frame, sort)
     try:
         matching = frame.select(pl.len()).collect().item()
         rows = frame.slice(offset, limit).collect()
@@ -68,6 +71,19 @@ def read_rows(
             f"--where {where!r} cannot be evaluated: {first_line(exc)}"
         ) from None
     return RowPage(rows=rows, matching=int(matching), total=total)
+
+
+def _sorted(frame: pl.LazyFrame, sort: list[str]) -> pl.LazyFrame:
+    """Sort by columns, ``-name`` for descending; ties keep table order (a stable sort)."""
+    columns = frame.collect_schema().names()
+    names = [key.removeprefix("-") for key in sort]
+    unknown = [name for name in names if name not in columns]
+    if unknown:
+        raise InvalidInputError(
+            f"cannot sort by {', '.join(map(repr, unknown))}; columns: {', '.join(columns)}"
+        )
+    descending = [key.startswith("-") for key in sort]
+    return frame.sort(names, descending=descending, maintain_order=True, nulls_last=True)
 
 
 def _filtered(frame: pl.LazyFrame, where: str) -> pl.LazyFrame:
