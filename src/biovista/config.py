@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None
 
+    redis_url: str | None = None
+    """Shared state for several API processes (login rate limits now; the cache later)."""
+
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -1,0 +1,64 @@
+"""Login limits shared through Redis: two API processes count the same failures."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from fastapi.testclient import TestClient
+from tests.conftest import require_service
+
+from biovista.api.app import create_app
+from biovista.auth.ratelimit import LoginLimiter
+from biovista.config import Settings
+from biovista.db.session import session_scope
+from biovista.services.users import create_user
+
+REDIS_URL = os.environ.get("BIOVISTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        require_service("Redis", str(exc))
+    return REDIS_URL
+
+
+def test_windows_are_shared_between_limiters(redis_url: str) -> None:
+    prefix = f"test:{uuid.uuid4().hex}"
+    first = LoginLimiter.for_redis(redis_url, prefix)
+    second = LoginLimiter.for_redis(redis_url, prefix)
+    for _ in range(5):
+        first.failed("ada@example.org", "10.0.0.1")
+    assert second.retry_after("ada@example.org", "10.0.0.2") > 800
+    assert second.retry_after("bob@example.org", "10.0.0.2") == 0
+    second.succeeded("ada@example.org")
+    assert first.retry_after("ada@example.org", "10.0.0.3") == 0
+    keys = redis.Redis.from_url(redis_url).keys(f"{prefix}:*")
+    assert keys and all(redis.Redis.from_url(redis_url).ttl(k) <= 901 for k in keys)
+
+
+def test_two_servers_refuse_together(redis_url: str, tmp_path: Path) -> None:
+    redis.Redis.from_url(redis_url).delete(
+        *redis.Redis.from_url(redis_url).keys("biovista:login:*") or ["none"]
+    )
+    settings = Settings(data_dir=tmp_path / "data", redis_url=redis_url)
+    apps = [TestClient(create_app(settings)), TestClient(create_app(settings))]
+    with session_scope(settings.resolved_database_url) as session:
+        create_user(session, "eve@example.org", "a long enough password")
+    for attempt in range(5):
+        wrong = apps[attempt % 2].post(
+            "/api/v1/auth/login", json={"email": "eve@example.org", "password": "x"}
+        )
+        assert wrong.status_code == 401
+    blocked = apps[1].post(
+        "/api/v1/auth/login",
+        json={"email": "eve@example.org", "password": "a long enough password"},
+    )
+    assert blocked.status_code == 429
+    LoginLimiter.for_redis(redis_url).succeeded("eve@example.org")
