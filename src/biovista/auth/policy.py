@@ -85,10 +85,7 @@ def authorize_project(session: Session, principal: Principal, name: str, action:
     role = project_role(session, principal, project.id) if project is not None else None
     if project is None or role is None:
         raise NotFoundError(f"no project named {name!r}")
-    needed = NEEDED_ROLE[action]
-    if ROLE_RANK[role] < ROLE_RANK[needed]:
-        raise ForbiddenError(f"your role on {name!r} is {role}; to {action} it you need {needed}")
-    principal.require_scope(NEEDED_SCOPE[action])
+    _require(principal, role, action, f"project {name!r}")
     return project
 
 
@@ -100,11 +97,16 @@ def authorize_dashboard(
     role = project_role(session, principal, dashboard.project_id) if dashboard else None
     if dashboard is None or role is None:
         raise NotFoundError(f"no dashboard {dashboard_id}")
+    _require(principal, role, action, "this dashboard's project")
+    return dashboard
+
+
+def _require(principal: Principal, role: str, action: Action, what: str) -> None:
+    """The role must rank high enough for the action, and the token's scope allow it."""
     needed = NEEDED_ROLE[action]
     if ROLE_RANK[role] < ROLE_RANK[needed]:
-        raise ForbiddenError(f"your role on this dashboard's project is {role}; {needed} is needed")
+        raise ForbiddenError(f"your role on {what} is {role}; to {action} it you need {needed}")
     principal.require_scope(NEEDED_SCOPE[action])
-    return dashboard
 
 
 def visible_projects(
