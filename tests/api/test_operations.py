@@ -109,3 +109,12 @@ def test_metrics_count_requests_by_route_template(
     assert 'route="/api/v1/projects/{name}",status="200"' in text
     assert 'route="/api/v1/projects/{name}",status="404"' in text
     assert "biovista_http_request_seconds_bucket" in text
+
+
+def test_ready_checks_redis_when_configured(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path / "d", single_user=True))
+    app.state.settings = Settings(data_dir=tmp_path / "d", redis_url="redis://127.0.0.1:9/0")
+    response = TestClient(app).get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"]["status"] == "error"
+    assert response.json()["checks"]["database"]["status"] == "ok"

@@ -93,7 +93,7 @@ def ready(request: Request) -> JSONResponse:
     checks = {
         "database": _check(lambda: _database(settings)),
         "storage": _check(lambda: _storage(settings)),
-        "cache": {"status": "ok", "detail": "in-process (no Redis configured)"},
+        "cache": _check(lambda: _redis(settings)),
         "broker": {"status": "ok", "detail": "in-process tasks (no broker configured)"},
     }
     healthy = all(check["status"] == "ok" for check in checks.values())
@@ -119,6 +119,16 @@ def _database(settings: Settings) -> str:
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
     return engine.dialect.name
+
+
+def _redis(settings: Settings) -> str:
+    """Redis when configured (shared login limits, later the cache); else in-process."""
+    if not settings.redis_url:
+        return "in-process (no Redis configured)"
+    import redis
+
+    redis.Redis.from_url(settings.redis_url, socket_timeout=2).ping()
+    return "redis"
 
 
 def _storage(settings: Settings) -> str:
