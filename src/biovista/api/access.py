@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from biovista.api.deps import CurrentUser, SessionDep
+from biovista.api.pagination import Cursor, Limit, page_of
 from biovista.services import access, groups
 
 router = APIRouter(tags=["sharing"])
@@ -57,8 +58,21 @@ def _group(view: groups.GroupView) -> GroupPublic:
 
 
 @router.get("/projects/{name}/members", response_model=list[GrantPublic])
-def read_members(name: str, principal: CurrentUser, session: SessionDep) -> list[GrantPublic]:
-    return [GrantPublic(**g.__dict__) for g in access.list_grants(session, principal, name)]
+def read_members(
+    name: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[GrantPublic]:
+    """Who holds a role on the project, oldest grant first."""
+    grants = access.list_grants(session, principal, name)
+    page = page_of(
+        grants, lambda g: [g.user or "", g.group or "", g.id], limit, cursor, request, response
+    )
+    return [GrantPublic(**g.__dict__) for g in page]
 
 
 @router.post("/projects/{name}/members", response_model=GrantPublic, status_code=201)
@@ -85,8 +99,17 @@ def create_group(body: GroupCreate, principal: CurrentUser, session: SessionDep)
 
 
 @router.get("/groups", response_model=list[GroupPublic])
-def read_groups(principal: CurrentUser, session: SessionDep) -> list[GroupPublic]:
-    return [_group(g) for g in groups.list_groups(session, principal)]
+def read_groups(
+    principal: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[GroupPublic]:
+    """The groups the caller may see, by name."""
+    found = groups.list_groups(session, principal)
+    return [_group(g) for g in page_of(found, lambda g: [g.name], limit, cursor, request, response)]
 
 
 @router.post("/groups/{name}/members", response_model=GroupPublic)

@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from biovista.api.deps import CurrentUser, SessionDep
+from biovista.api.pagination import Cursor, Limit, page_of
 from biovista.db.models import Dashboard
 from biovista.services import dashboards
 
@@ -57,9 +58,18 @@ def _public(dashboard: Dashboard) -> DashboardPublic:
 
 @router.get("/projects/{name}/dashboards", response_model=list[DashboardPublic])
 def read_dashboards(
-    name: str, principal: CurrentUser, session: SessionDep
+    name: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
 ) -> list[DashboardPublic]:
-    return [_public(d) for d in dashboards.list_dashboards(session, principal, name)]
+    """The project's dashboards, by title."""
+    found = dashboards.list_dashboards(session, principal, name)
+    page = page_of(found, lambda d: [d.title, d.id], limit, cursor, request, response)
+    return [_public(d) for d in page]
 
 
 @router.post("/projects/{name}/dashboards", response_model=DashboardPublic, status_code=201)

@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
-from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page
+from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page, page_of
 from biovista.services import files
 
 router = APIRouter(tags=["files"])
@@ -32,8 +32,19 @@ class FilePublic(BaseModel):
 
 
 @router.get("/projects/{name}/runs", response_model=list[RunPublic])
-def read_runs(name: str, principal: CurrentUser, session: SessionDep) -> list[RunPublic]:
-    return [RunPublic(**files.run_view(r)) for r in files.list_runs(session, principal, name)]
+def read_runs(
+    name: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[RunPublic]:
+    """The project's runs, by name."""
+    found = files.list_runs(session, principal, name)
+    page = page_of(found, lambda r: [r.name, r.id], limit, cursor, request, response)
+    return [RunPublic(**files.run_view(r)) for r in page]
 
 
 @router.get("/projects/{name}/files", response_model=list[FilePublic])

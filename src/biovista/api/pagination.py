@@ -58,3 +58,28 @@ def finish_page(
     response.headers["Link"] = f'<{following}>; rel="next"'
     response.headers["X-Next-Cursor"] = cursor
     return page
+
+
+def page_of(
+    items: Sequence[T],
+    key: Callable[[T], Sequence[Any]],
+    limit: int,
+    cursor: str | None,
+    request: Request,
+    response: Response,
+) -> list[T]:
+    """Paginate a list a service already holds whole (a user's groups, a project's members).
+
+    Such lists are bounded by what one person or project owns, so sorting them in memory is
+    cheaper than a keyset query per resource, and the contract (limit, cursor, Link) stays
+    the same as for database-backed pages. The key must be unique for pages not to skip.
+    """
+    after = decode_cursor(cursor)
+
+    def sort_key(item: T) -> list[str]:
+        return [str(part) for part in key(item)]
+
+    ordered = sorted(items, key=sort_key)
+    if after is not None:
+        ordered = [item for item in ordered if sort_key(item) > after]
+    return finish_page(ordered[: limit + 1], limit, key, request, response)

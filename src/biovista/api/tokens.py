@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from biovista.api.deps import CurrentUser, SessionDep
+from biovista.api.pagination import Cursor, Limit, page_of
 from biovista.db.models import ApiToken, User
 from biovista.services import api_tokens
 
@@ -64,9 +65,21 @@ def create_token(body: TokenCreate, principal: CurrentUser, session: SessionDep)
 
 
 @router.get("/tokens", response_model=list[TokenPublic])
-def read_tokens(principal: CurrentUser, session: SessionDep) -> list[TokenPublic]:
+def read_tokens(
+    principal: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[TokenPublic]:
+    """The caller's tokens, oldest first; never their secrets."""
     user = session.get_one(User, principal.user_id)
-    return [_public(t) for t in api_tokens.list_tokens(session, user)]
+    found = api_tokens.list_tokens(session, user)
+    page = page_of(
+        found, lambda t: [t.created_at.isoformat(), t.id], limit, cursor, request, response
+    )
+    return [_public(t) for t in page]
 
 
 @router.delete("/tokens/{token_id}", status_code=204)

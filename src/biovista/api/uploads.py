@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
+from biovista.api.pagination import Cursor, Limit, page_of
 from biovista.services import uploads
 
 router = APIRouter(tags=["uploads"])
@@ -45,11 +46,19 @@ async def upload(
 
 @router.get("/projects/{name}/uploads", response_model=list[UploadPublic])
 def read_uploads(
-    name: str, principal: CurrentUser, session: SessionDep, settings: SettingsDep
+    name: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
 ) -> list[UploadPublic]:
-    return [
-        UploadPublic(**u.__dict__) for u in uploads.list_uploads(session, settings, principal, name)
-    ]
+    """Files uploaded to the project and not yet deleted, by path."""
+    found = uploads.list_uploads(session, settings, principal, name)
+    page = page_of(found, lambda u: [u.path], limit, cursor, request, response)
+    return [UploadPublic(**u.__dict__) for u in page]
 
 
 @router.delete("/projects/{name}/uploads/{path:path}", status_code=204)
