@@ -67,7 +67,7 @@ def read_members(
     limit: Limit = 100,
     cursor: Cursor = None,
 ) -> list[GrantPublic]:
-    """Who holds a role on the project, oldest grant first."""
+    """Who holds a role on the project: users by e-mail, then groups by name."""
     grants = access.list_grants(session, principal, name)
     page = page_of(
         grants, lambda g: [g.user or "", g.group or "", g.id], limit, cursor, request, response
