@@ -70,7 +70,7 @@ def read_members(
     """Who holds a role on the project: users by e-mail, then groups by name."""
     grants = access.list_grants(session, principal, name)
     page = page_of(
-        grants, lambda g: [g.user or "", g.group or "", g.id], limit, cursor, request, response
+        grants, lambda g: [g.group or "", g.user or "", g.id], limit, cursor, request, response
     )
     return [GrantPublic(**g.__dict__) for g in page]
 
