@@ -6,8 +6,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 SPEC = {
-    "layout": [{"i": "a", "x": 0, "y": 0, "w": 6, "h": 4}],
-    "components": {"a": {"type": "text"}},
+    "tabs": [
+        {
+            "name": "Overview",
+            "components": [
+                {"type": "text", "id": "a", "markdown": "# Penguins"},
+                {"type": "metric", "id": "n", "collection": "physical", "agg": "count"},
+            ],
+        }
+    ]
 }
 
 
@@ -79,7 +86,7 @@ def test_public_and_link_access_without_login(
     )
     public = anonymous.get(f"/api/v1/public/dashboards/{dashboard}")
     assert public.status_code == 200
-    assert public.json()["spec"] == SPEC
+    assert public.json()["spec"]["tabs"][0]["components"][0]["markdown"] == "# Penguins"
 
     first = client.post(
         f"/api/v1/dashboards/{dashboard}/link", headers=auth(tokens, "owner")
@@ -134,3 +141,74 @@ def test_delete_needs_editor(world: tuple[TestClient, dict[str, str]], dashboard
         client.get(f"/api/v1/dashboards/{dashboard}", headers=auth(tokens, "admin")).status_code
         == 404
     )
+
+
+def test_spec_is_validated_with_every_problem_listed(
+    world: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, tokens = world
+    spec = {
+        "tabs": [
+            {
+                "name": "T",
+                "components": [
+                    {"type": "figure", "id": "f", "kind": "scater", "collection": "physical"},
+                    {"type": "metric", "id": "m", "collection": "nowhere"},
+                ],
+            }
+        ]
+    }
+    response = client.post(
+        "/api/v1/projects/penguins/dashboards",
+        json={"title": "Bad", "spec": spec},
+        headers=auth(tokens, "editor"),
+    )
+    assert response.status_code == 422
+    assert "scater" in response.text and "did you mean 'scatter'" in response.text
+    wrong_place = {"tabs": [{"name": "T", "components": [spec["tabs"][0]["components"][1]]}]}
+    response = client.post(
+        "/api/v1/projects/penguins/dashboards",
+        json={"title": "Bad", "spec": wrong_place},
+        headers=auth(tokens, "editor"),
+    )
+    assert response.status_code == 422
+    assert "unknown collection 'nowhere'" in response.text
+    assert "tabs.0.components.0" in response.text
+
+
+def test_yaml_export_and_import_round_trip(
+    world: tuple[TestClient, dict[str, str]], dashboard: str
+) -> None:
+    client, tokens = world
+    exported = client.get(f"/api/v1/dashboards/{dashboard}/export", headers=auth(tokens, "viewer"))
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("application/yaml")
+    assert "project: penguins" in exported.text and "type: metric" in exported.text
+    imported = client.post(
+        "/api/v1/projects/penguins/dashboards/import",
+        content=exported.text,
+        headers=auth(tokens, "editor") | {"content-type": "application/yaml"},
+    )
+    assert imported.status_code == 201, imported.text
+    original = client.get(f"/api/v1/dashboards/{dashboard}", headers=auth(tokens, "viewer")).json()
+    assert imported.json()["spec"]["tabs"] == original["spec"]["tabs"]
+    assert imported.json()["title"] == "Overview"
+    viewer = client.post(
+        "/api/v1/projects/penguins/dashboards/import",
+        content=exported.text,
+        headers=auth(tokens, "viewer") | {"content-type": "application/yaml"},
+    )
+    assert viewer.status_code == 403
+
+
+def test_import_reports_yaml_lines(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, tokens = world
+    text = "tabs:\n  - name: T\n    components:\n      - {type: metric, id: m, colection: x}\n"
+    response = client.post(
+        "/api/v1/projects/penguins/dashboards/import",
+        content=text,
+        headers=auth(tokens, "editor") | {"x-filename": "board.yaml"},
+    )
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert any(e["line"] == 4 and "colection" in e["message"] for e in errors), errors

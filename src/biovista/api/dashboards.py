@@ -94,6 +94,45 @@ def update(
     return _public(dashboard)
 
 
+YAML_FILE = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/yaml": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.post(
+    "/projects/{name}/dashboards/import",
+    response_model=DashboardPublic,
+    status_code=201,
+    openapi_extra=YAML_FILE,
+)
+async def import_yaml(
+    name: str, request: Request, principal: CurrentUser, session: SessionDep
+) -> DashboardPublic:
+    """Create a dashboard from a dashboard YAML file (editors); every problem is listed."""
+    text = (await request.body()).decode("utf-8", errors="replace")
+    source = request.headers.get("x-filename", "dashboard.yaml")
+    return _public(dashboards.import_dashboard(session, principal, name, text, source))
+
+
+@router.get(
+    "/dashboards/{dashboard_id}/export",
+    response_class=Response,
+    responses={200: {"content": {"application/yaml": {"schema": {"type": "string"}}}}},
+)
+def export_yaml(dashboard_id: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
+    """The dashboard as a YAML file, ready to import elsewhere."""
+    dashboard = dashboards.get_dashboard(session, principal, dashboard_id)
+    filename = f"{dashboard.title or 'dashboard'}.yaml".replace('"', "")
+    return Response(
+        dashboards.export_dashboard(dashboard),
+        media_type="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 @router.delete("/dashboards/{dashboard_id}", status_code=204)
 def delete(dashboard_id: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
     dashboards.delete_dashboard(session, principal, dashboard_id)

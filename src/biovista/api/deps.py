@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session
 from biovista.auth.keys import KeyRing
 from biovista.auth.policy import LOCAL_ADMIN, Principal
 from biovista.auth.ratelimit import LoginLimiter
-from biovista.auth.tokens import AuthenticationError, verify_access_token
+from biovista.auth.tokens import AuthenticationError
 from biovista.config import Settings
-from biovista.db.models import User
 from biovista.db.session import session_scope
-from biovista.services.api_tokens import TOKEN_PREFIX, authenticate_token
+from biovista.services import sessions
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -54,15 +53,7 @@ def get_principal(
     scheme, _, credential = header.partition(" ")
     if scheme.lower() != "bearer" or not credential.strip():
         raise AuthenticationError("log in first: send 'Authorization: Bearer <token>'")
-    credential = credential.strip()
-    if credential.startswith(TOKEN_PREFIX):
-        owner, scope = authenticate_token(session, credential)
-        return Principal(owner.id, owner.role, scope)
-    claims = verify_access_token(ring, credential)
-    user = session.get(User, claims.user_id)
-    if user is None or user.disabled:
-        raise AuthenticationError("the account is disabled or no longer exists")
-    return Principal(user.id, user.role, claims.scope)
+    return sessions.principal_for(session, ring, credential.strip())
 
 
 CurrentUser = Annotated[Principal, Depends(get_principal)]

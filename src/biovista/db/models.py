@@ -265,3 +265,5 @@ class Dashboard(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+    project: Mapped[Project] = relationship()

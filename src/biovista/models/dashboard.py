@@ -121,7 +121,7 @@ class TableComponent(DataComponent):
 
 class TextComponent(ComponentBase):
     type: Literal["text"] = "text"
-    markdown: str = ""
+    markdown: str = Field(default="", max_length=100_000)
 
 
 class ImageComponent(DataComponent):
@@ -154,7 +154,7 @@ Component = Annotated[
 
 class Tab(StrictModel):
     name: str = Field(min_length=1, max_length=100)
-    components: list[Component] = Field(default_factory=list)
+    components: list[Component] = Field(default_factory=list, max_length=200)
 
 
 class DashboardSpec(StrictModel):
@@ -164,7 +164,9 @@ class DashboardSpec(StrictModel):
     title: str = Field(default="", max_length=200)
     description: str = ""
     project: str | None = Field(default=None, description="Set on export; checked on import")
-    tabs: list[Tab] = Field(default_factory=lambda: [Tab(name="Overview")], min_length=1)
+    tabs: list[Tab] = Field(
+        default_factory=lambda: [Tab(name="Overview")], min_length=1, max_length=50
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> DashboardSpec:

@@ -7,7 +7,6 @@ link, reads it without logging in; nothing else is reachable that way.
 
 from __future__ import annotations
 
-import json
 import secrets
 import uuid
 from typing import Any
@@ -17,10 +16,15 @@ from sqlalchemy.orm import Session
 
 from biovista.auth.passwords import token_digest
 from biovista.auth.policy import Action, Principal, authorize_dashboard, authorize_project
-from biovista.db.models import Dashboard
-from biovista.errors import ConflictError, InvalidInputError, NotFoundError
-
-MAX_SPEC_BYTES = 1_000_000
+from biovista.db.models import Dashboard, Project
+from biovista.errors import ConflictError, NotFoundError
+from biovista.models.dashboard import DashboardSpec, with_layout
+from biovista.models.dashboard_file import (
+    read_dashboard_yaml,
+    validate_document,
+    write_dashboard_yaml,
+)
+from biovista.services.dashboard_checks import check_references
 
 
 def list_dashboards(session: Session, principal: Principal, project_name: str) -> list[Dashboard]:
@@ -36,9 +40,9 @@ def create_dashboard(
     session: Session, principal: Principal, project_name: str, title: str, spec: dict[str, Any]
 ) -> Dashboard:
     project = authorize_project(session, principal, project_name, Action.EDIT)
-    _check_spec(spec)
+    checked = _checked(spec, project)
     dashboard = Dashboard(
-        project_id=project.id, title=title, spec=spec, created_by=str(principal.user_id)
+        project_id=project.id, title=title, spec=checked, created_by=str(principal.user_id)
     )
     session.add(dashboard)
     session.flush()
@@ -63,8 +67,8 @@ def update_dashboard(
         raise ConflictError(
             f"the dashboard is at revision {dashboard.revision}, not {revision}: reload it"
         )
-    _check_spec(spec)
-    dashboard.title, dashboard.spec = title, spec
+    checked = _checked(spec, dashboard.project)
+    dashboard.title, dashboard.spec = title, checked
     dashboard.revision += 1
     session.flush()
     return dashboard
@@ -110,6 +114,29 @@ def shared_dashboard(session: Session, token: str) -> Dashboard:
     return dashboard
 
 
-def _check_spec(spec: dict[str, Any]) -> None:
-    if len(json.dumps(spec)) > MAX_SPEC_BYTES:
-        raise InvalidInputError(f"a dashboard spec is at most {MAX_SPEC_BYTES:,} bytes of JSON")
+def import_dashboard(
+    session: Session, principal: Principal, project_name: str, text: str, source: str
+) -> Dashboard:
+    """Create a dashboard from a YAML file (the layout is generated where absent)."""
+    spec = read_dashboard_yaml(text, source)
+    if spec.project not in (None, project_name):
+        spec = spec.model_copy(update={"project": project_name})
+    title = spec.title or source.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".yml")
+    return create_dashboard(session, principal, project_name, title, spec.model_dump(mode="json"))
+
+
+def export_dashboard(dashboard: Dashboard) -> str:
+    """The dashboard as a YAML file that :func:`import_dashboard` reads back unchanged."""
+    spec = DashboardSpec.model_validate(dashboard.spec)
+    named = spec.model_copy(update={"title": dashboard.title, "project": dashboard.project.name})
+    return write_dashboard_yaml(named)
+
+
+def dashboard_spec(dashboard: Dashboard) -> DashboardSpec:
+    return DashboardSpec.model_validate(dashboard.spec)
+
+
+def _checked(document: dict[str, Any], project: Project) -> dict[str, Any]:
+    spec = with_layout(validate_document(document, "spec"))
+    check_references(spec, project)
+    return spec.model_dump(mode="json")

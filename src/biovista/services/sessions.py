@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from biovista.auth.keys import KeyRing
 from biovista.auth.passwords import dummy_hash, token_digest, verify_password
+from biovista.auth.policy import Principal
 from biovista.auth.ratelimit import LoginLimiter
-from biovista.auth.tokens import AuthenticationError, issue_access_token
+from biovista.auth.tokens import AuthenticationError, issue_access_token, verify_access_token
 from biovista.db.models import RefreshToken, User, as_utc
 from biovista.errors import BiovistaError
+from biovista.services.api_tokens import TOKEN_PREFIX, authenticate_token
 from biovista.services.users import normalise_email
 
 REFRESH_TTL = timedelta(days=14)
@@ -122,3 +124,15 @@ def _revoke_family(session: Session, family_id: uuid.UUID, now: datetime) -> Non
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+
+
+def principal_for(session: Session, ring: KeyRing, credential: str) -> Principal:
+    """Who presents ``credential``: an access JWT or a ``bv_`` personal API token."""
+    if credential.startswith(TOKEN_PREFIX):
+        owner, scope = authenticate_token(session, credential)
+        return Principal(owner.id, owner.role, scope)
+    claims = verify_access_token(ring, credential)
+    user = session.get(User, claims.user_id)
+    if user is None or user.disabled:
+        raise AuthenticationError("the account is disabled or no longer exists")
+    return Principal(user.id, user.role, claims.scope)

@@ -1,0 +1,77 @@
+"""Dashboards as YAML files: read with every problem located, write in a stable layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from biovista.errors import InvalidInputError, Problem
+from biovista.models.dashboard import DashboardSpec, with_layout
+from biovista.models.yaml_lines import index_lines
+from biovista.models.yaml_problems import structure_problem, syntax_problem
+
+MAX_FILE_BYTES = 1_000_000
+
+
+def read_dashboard_yaml(text: str, source: str = "dashboard.yaml") -> DashboardSpec:
+    """Parse and validate a dashboard file; components without a layout are placed."""
+    return with_layout(validate_document(_load(text, source), source, text))
+
+
+def validate_document(data: Any, source: str, text: str | None = None) -> DashboardSpec:
+    """Validate a dashboard document (from YAML or JSON); problems carry YAML lines when known."""
+    lines = index_lines(yaml.compose(text)) if text is not None else index_lines(None)
+    if not isinstance(data, dict):
+        found = type(data).__name__
+        raise InvalidInputError(
+            f"{source} is not a dashboard file",
+            [Problem(f"expected keys at the top level, found a {found}", source, 1)],
+        )
+    problems = list(lines.duplicates)
+    try:
+        spec = DashboardSpec.model_validate(data)
+    except ValidationError as exc:
+        problems += [structure_problem(error, lines, DashboardSpec) for error in exc.errors()]
+    if problems:
+        located = [
+            Problem(p.message, p.where or source, p.line, p.column, p.suggestion) for p in problems
+        ]
+        raise InvalidInputError(f"{source} is not a valid dashboard file", located)
+    return spec
+
+
+def write_dashboard_yaml(spec: DashboardSpec) -> str:
+    """YAML a person can read and edit: defaults left out, keys in the models' order."""
+    document = spec.model_dump(mode="json", exclude_defaults=True)
+    document = {"version": spec.version, **document}
+    document["tabs"] = [
+        {
+            "name": tab.name,
+            "components": [
+                {"type": c.type, **c.model_dump(mode="json", exclude_defaults=True)}
+                for c in tab.components
+            ],
+        }
+        for tab in spec.tabs
+    ]
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _load(text: str, source: str) -> Any:
+    if len(text.encode()) > MAX_FILE_BYTES:
+        raise InvalidInputError(f"{source} is larger than {MAX_FILE_BYTES:,} bytes")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problem = syntax_problem(exc)
+        raise InvalidInputError(
+            f"{source} is not valid YAML",
+            [Problem(problem.message, source, problem.line, problem.column)],
+        ) from None
+    if data is None:
+        raise InvalidInputError(
+            f"{source} is empty", [Problem("a dashboard needs at least 'tabs'", source, 1)]
+        )
+    return data

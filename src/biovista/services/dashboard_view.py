@@ -1,0 +1,189 @@
+"""What a dashboard view reads: the dashboard (after the access check) and its components' data.
+
+The web app is stateless: each request opens the dashboard again with the caller's
+credential (a login, a public dashboard, or a share link) and reads only the collections
+that the dashboard's own components name, through the query engine.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from biovista.auth.policy import Action, Principal, authorize_dashboard, project_role
+from biovista.config import Settings
+from biovista.db.models import Dashboard
+from biovista.db.session import session_scope
+from biovista.errors import InvalidInputError, NotFoundError
+from biovista.models.dashboard import (
+    DashboardSpec,
+    FigureComponent,
+    FilterComponent,
+    FilterState,
+    MetricComponent,
+    TableComponent,
+)
+from biovista.models.project import LinkConfig, ProjectConfig
+from biovista.query import (
+    Reduced,
+    conditions_for,
+    csv_export,
+    figure_data,
+    filter_options,
+    metric_value,
+    restrict,
+    table_page,
+)
+from biovista.services import dashboards
+from biovista.storage.tables import TableStore
+
+EDIT_ROLES = ("editor", "owner")
+
+
+@dataclass(frozen=True)
+class OpenedDashboard:
+    """A dashboard the caller may see, with what its components need to read data."""
+
+    id: uuid.UUID
+    title: str
+    project: str
+    spec: DashboardSpec
+    revision: int
+    can_edit: bool
+    can_share: bool
+    public: bool
+    table_keys: dict[str, str]
+    row_counts: dict[str, int]
+    columns: dict[str, list[str]]
+    links: list[LinkConfig] = field(default_factory=list)
+
+
+def open_dashboard(
+    settings: Settings,
+    principal: Principal | None,
+    dashboard_id: uuid.UUID | None = None,
+    link_token: str | None = None,
+) -> OpenedDashboard:
+    """Open by id (logged in, or public) or by share link; NotFoundError when not visible."""
+    with session_scope(settings.resolved_database_url) as session:
+        if link_token is not None:
+            dashboard = dashboards.shared_dashboard(session, link_token)
+            role = None
+        elif dashboard_id is None:
+            raise NotFoundError("no dashboard was named")
+        elif principal is None:
+            dashboard = dashboards.public_dashboard(session, dashboard_id)
+            role = None
+        else:
+            dashboard = _visible(session, principal, dashboard_id)
+            role = (
+                "owner"
+                if principal.is_admin
+                else project_role(session, principal, dashboard.project_id)
+            )
+        return _opened(dashboard, role)
+
+
+def _visible(session: Any, principal: Principal, dashboard_id: uuid.UUID) -> Dashboard:
+    """A logged-in user also sees public dashboards of projects they have no role in."""
+    try:
+        return authorize_dashboard(session, principal, dashboard_id, Action.VIEW)
+    except NotFoundError:
+        return dashboards.public_dashboard(session, dashboard_id)
+
+
+def _opened(dashboard: Dashboard, role: str | None) -> OpenedDashboard:
+    project = dashboard.project
+    ingested = [c for c in project.collections if c.delta_version is not None]
+    return OpenedDashboard(
+        id=dashboard.id,
+        title=dashboard.title,
+        project=project.name,
+        spec=DashboardSpec.model_validate(dashboard.spec),
+        revision=dashboard.revision,
+        can_edit=role in EDIT_ROLES,
+        can_share=role == "owner",
+        public=dashboard.is_public,
+        table_keys={c.name: c.table_key for c in ingested},
+        row_counts={c.name: c.row_count for c in project.collections},
+        columns={c.name: [col["name"] for col in c.columns] for c in project.collections},
+        links=ProjectConfig.model_validate(project.config).links,
+    )
+
+
+class DashboardData:
+    """Reads for one opened dashboard; each method answers one component."""
+
+    def __init__(self, settings: Settings, opened: OpenedDashboard) -> None:
+        self.opened = opened
+        self._store = TableStore(settings)
+
+    def _tables(self) -> dict[str, pl.LazyFrame]:
+        named = {getattr(c, "collection", None) for c in self.opened.spec.components()} - {None}
+        reachable = set(named)
+        for link in self.opened.links:  # linked collections carry filters between named ones
+            reachable |= {link.source.split(".")[0], link.target.split(".")[0]}
+        return {
+            name: self._store.scan(key)
+            for name, key in self.opened.table_keys.items()
+            if name in reachable
+        }
+
+    def _component(self, component_id: str, kind: type[Any]) -> Any:
+        component = self.opened.spec.component(component_id)
+        if not isinstance(component, kind):
+            raise NotFoundError(f"no {kind.__name__} {component_id!r} in this dashboard")
+        if component.collection not in self.opened.table_keys:
+            raise InvalidInputError(
+                f"collection {component.collection!r} has no data yet: ingest the project"
+            )
+        return component
+
+    def _frame(self, collection: str, state: FilterState, skip: str | None) -> pl.LazyFrame:
+        conditions = conditions_for(self.opened.spec, state, skip=skip)
+        return restrict(self._tables(), self.opened.links, conditions, collection)
+
+    def figure(self, component_id: str, state: FilterState, max_points: int) -> Reduced:
+        spec = self._component(component_id, FigureComponent)
+        frame = self._frame(spec.collection, state, skip=component_id)
+        return figure_data(frame, spec, max_points=max_points)
+
+    def metric(self, component_id: str, state: FilterState) -> tuple[Any, Any]:
+        """The value over the filtered rows and over all rows."""
+        spec = self._component(component_id, MetricComponent)
+        filtered = metric_value(self._frame(spec.collection, state, None), spec)
+        if state.is_empty():
+            return filtered, filtered
+        return filtered, metric_value(self._frame(spec.collection, FilterState(), None), spec)
+
+    def options(self, component_id: str) -> dict[str, Any]:
+        spec = self._component(component_id, FilterComponent)
+        return filter_options(self._frame(spec.collection, FilterState(), None), spec)
+
+    def table(
+        self,
+        component_id: str,
+        state: FilterState,
+        offset: int,
+        limit: int,
+        sort: list[tuple[str, bool]],
+        grid_filters: dict[str, Any] | None,
+    ) -> tuple[pl.DataFrame, int]:
+        spec = self._component(component_id, TableComponent)
+        frame = self._frame(spec.collection, state, None)
+        return table_page(frame, spec.columns, offset, limit, sort, grid_filters)
+
+    def rows(self, component_id: str, state: FilterState, offset: int, limit: int) -> Any:
+        """A page of any data component's filtered rows (image galleries, MultiQC tables)."""
+        component = self.opened.spec.component(component_id)
+        if component is None or not hasattr(component, "collection"):
+            raise NotFoundError(f"no data component {component_id!r} in this dashboard")
+        frame = self._frame(component.collection, state, None)
+        return table_page(frame, [], offset, limit)
+
+    def csv(self, component_id: str, state: FilterState) -> bytes:
+        spec = self._component(component_id, TableComponent)
+        return csv_export(self._frame(spec.collection, state, None), spec.columns)
