@@ -72,4 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ring.active()  # a first key exists before anyone asks to verify with it
         return ring.jwks()
 
+    from biovista.web import mount_web
+    from biovista.web.session import WebContext
+
+    mount_web(app, WebContext(resolved, app.state.keyring, app.state.limiter))
     return app

@@ -14,7 +14,7 @@ def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default from settings)."),
     port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
 ) -> None:
-    """Serve the API (and, in later versions, the web app) on one port."""
+    """Serve the API and the web app on one port."""
     import uvicorn
 
     from biovista.api.app import create_app
@@ -45,7 +45,7 @@ def demo(
     """Create the demo projects from bundled real data, ingest them, and serve them in
     single-user mode (no login: for trying biovista on your own machine only)."""
     from biovista.cli.ingest import run_ingest
-    from biovista.services.demo import prepare_demo
+    from biovista.services.demo import prepare_demo, seed_demo_dashboards
 
     os.environ["BIOVISTA_SINGLE_USER"] = "true"
     get_settings.cache_clear()
@@ -57,12 +57,15 @@ def demo(
             if report.status != "succeeded":
                 err_console.print(f"[red]demo project {loaded.config.name} did not ingest cleanly")
                 raise typer.Exit(1)
+        seeded = seed_demo_dashboards(settings)
+    if seeded:
+        console.print(f"Created {seeded} demo dashboards")
     if no_serve:
         return
     shown_port = port or settings.port
     console.print(
-        f"Demo ready: http://{host or settings.host}:{shown_port}/api/v1/projects "
-        f"(health: /health, API docs: /api/docs)"
+        f"Demo ready: http://{host or settings.host}:{shown_port}/ "
+        f"(API: /api/v1/projects, API docs: /api/docs)"
     )
     serve(host=host, port=port)
 

@@ -19,6 +19,8 @@ from biovista.models.dashboard import FigureComponent, FilterComponent, MetricCo
 from biovista.parsers.base import first_line
 from biovista.query.conditions import ROW_COLUMN
 
+MISSING_LABEL = "(missing)"
+
 
 @dataclass(frozen=True)
 class Reduced:
@@ -61,7 +63,10 @@ def figure_data(frame: pl.LazyFrame, spec: FigureComponent, max_points: int = 10
     if spec.kind in ("pie", "sunburst"):
         value = pl.col(spec.values).sum() if spec.values else pl.len()
         keys = [spec.x] if spec.kind == "pie" and spec.x else spec.path
-        return _grouped(frame, keys, value.alias("value"))
+        labelled = frame.with_columns(
+            pl.col(k).cast(pl.String).fill_null(MISSING_LABEL) for k in keys
+        )  # a ring cannot have a gap: missing values get a visible label
+        return _grouped(labelled, keys, value.alias("value"))
     return _sampled(
         frame, [*columns, ROW_COLUMN], max_points, sort_by=spec.x if spec.kind == "line" else None
     )

@@ -24,6 +24,7 @@ from biovista.models.dashboard import (
     FilterComponent,
     FilterState,
     MetricComponent,
+    MultiQCComponent,
     TableComponent,
 )
 from biovista.models.project import LinkConfig, ProjectConfig
@@ -136,20 +137,41 @@ class DashboardData:
         component = self.opened.spec.component(component_id)
         if not isinstance(component, kind):
             raise NotFoundError(f"no {kind.__name__} {component_id!r} in this dashboard")
-        if component.collection not in self.opened.table_keys:
-            raise InvalidInputError(
-                f"collection {component.collection!r} has no data yet: ingest the project"
-            )
+        self._readable(component.collection)
         return component
+
+    def _readable(self, collection: str) -> None:
+        if collection not in self.opened.table_keys:
+            raise InvalidInputError(
+                f"collection {collection!r} has no data yet: ingest the project"
+            )
 
     def _frame(self, collection: str, state: FilterState, skip: str | None) -> pl.LazyFrame:
         conditions = conditions_for(self.opened.spec, state, skip=skip)
         return restrict(self._tables(), self.opened.links, conditions, collection)
 
     def figure(self, component_id: str, state: FilterState, max_points: int) -> Reduced:
-        spec = self._component(component_id, FigureComponent)
-        frame = self._frame(spec.collection, state, skip=component_id)
+        return self.figure_for(self.figure_spec(component_id), state, max_points)
+
+    def figure_spec(self, component_id: str) -> FigureComponent:
+        """A figure, or the chart that shows a MultiQC plot table (its shape tells which)."""
+        component = self.opened.spec.component(component_id)
+        if isinstance(component, MultiQCComponent) and component.view == "plot":
+            return multiqc_figure(component, self.opened.columns.get(component.collection, []))
+        spec: FigureComponent = self._component(component_id, FigureComponent)
+        return spec
+
+    def figure_for(
+        self, spec: FigureComponent, state: FilterState, max_points: int = 10_000
+    ) -> Reduced:
+        """Also for a component not saved yet (the editor's preview)."""
+        self._readable(spec.collection)
+        frame = self._frame(spec.collection, state, skip=spec.id)
         return figure_data(frame, spec, max_points=max_points)
+
+    def metric_for(self, spec: MetricComponent, state: FilterState) -> Any:
+        self._readable(spec.collection)
+        return metric_value(self._frame(spec.collection, state, None), spec)
 
     def metric(self, component_id: str, state: FilterState) -> tuple[Any, Any]:
         """The value over the filtered rows and over all rows."""
@@ -187,3 +209,18 @@ class DashboardData:
     def csv(self, component_id: str, state: FilterState) -> bytes:
         spec = self._component(component_id, TableComponent)
         return csv_export(self._frame(spec.collection, state, None), spec.columns)
+
+
+def multiqc_figure(component: MultiQCComponent, columns: list[str]) -> FigureComponent:
+    """MultiQC plot tables come in three shapes: lines (x, y), bars (category, value), heatmaps."""
+    base = {"id": component.id, "collection": component.collection, "title": component.title}
+    if {"x", "y", "sample"} <= set(columns):
+        return FigureComponent(kind="line", x="x", y="y", color="sample", **base)
+    if {"category", "value", "sample"} <= set(columns):
+        return FigureComponent(kind="bar", x="sample", y="value", color="category", **base)
+    if {"row", "column", "value"} <= set(columns):
+        return FigureComponent(kind="heatmap", x="column", y="row", z="value", **base)
+    raise InvalidInputError(
+        f"collection {component.collection!r} is not a MultiQC plot table "
+        f"(columns: {', '.join(columns)}); use view: table"
+    )

@@ -140,3 +140,11 @@ def _checked(document: dict[str, Any], project: Project) -> dict[str, Any]:
     spec = with_layout(validate_document(document, "spec"))
     check_references(spec, project)
     return spec.model_dump(mode="json")
+
+
+def public_or_any(session: Session, dashboard_id: uuid.UUID) -> Dashboard:
+    """The record behind a dashboard the caller was already allowed to open."""
+    dashboard = session.get(Dashboard, dashboard_id)
+    if dashboard is None:
+        raise NotFoundError(f"no dashboard {dashboard_id}")
+    return dashboard

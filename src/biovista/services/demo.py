@@ -6,8 +6,11 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
+from biovista.db.session import session_scope
 from biovista.models.loader import LoadedProject, load_project
+from biovista.services.dashboards import import_dashboard, list_dashboards
 
 DEMO_PROJECTS = ("penguins", "multiqc")
 
@@ -34,3 +37,21 @@ def prepare_demo(settings: Settings) -> list[LoadedProject]:
 
 def demo_root(settings: Settings) -> Path:
     return settings.data_dir / "demo"
+
+
+DEMO_DASHBOARDS = {"penguins": "penguins", "ampliseq-qc": "multiqc"}
+
+
+def seed_demo_dashboards(settings: Settings) -> int:
+    """Import the bundled dashboards into demo projects that have none; returns how many."""
+    made = 0
+    with session_scope(settings.resolved_database_url) as session:
+        for project_name, file_name in DEMO_DASHBOARDS.items():
+            if list_dashboards(session, LOCAL_ADMIN, project_name):
+                continue
+            text = (
+                resources.files("biovista.demo") / "dashboards" / f"{file_name}.yaml"
+            ).read_text(encoding="utf-8")
+            import_dashboard(session, LOCAL_ADMIN, project_name, text, f"{file_name}.yaml")
+            made += 1
+    return made

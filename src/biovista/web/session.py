@@ -18,6 +18,7 @@ from biovista.auth.policy import LOCAL_ADMIN, Principal
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.auth.tokens import AuthenticationError
 from biovista.config import Settings
+from biovista.db.models import User
 from biovista.db.session import session_scope
 from biovista.services import sessions
 from biovista.services.sessions import REFRESH_TTL, IssuedTokens
@@ -113,3 +114,10 @@ def _set(response: Any, name: str, value: str, max_age: int, secure: bool) -> No
     response.set_cookie(
         name, value, max_age=max_age, path="/", httponly=True, samesite="Lax", secure=secure
     )
+
+
+def user_label(context: WebContext, principal: Principal) -> str:
+    """The e-mail shown in the header."""
+    with session_scope(context.settings.resolved_database_url) as session:
+        user = session.get(User, principal.user_id)
+        return user.email if user else "unknown user"

@@ -1,0 +1,28 @@
+"""The web apps (Plotly Dash): management at ``/``, viewer at ``/dashboard``, editor at
+``/dashboard-edit``, mounted in the API's process so that one port serves everything."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from a2wsgi import WSGIMiddleware
+from fastapi import FastAPI
+
+from biovista.web.editor import build_editor
+from biovista.web.exports import install_routes
+from biovista.web.management import build_management
+from biovista.web.session import WebContext
+from biovista.web.viewer import build_viewer
+
+
+def mount_web(api: FastAPI, context: WebContext) -> None:
+    """Mount the three apps; API routes, added before, keep precedence."""
+    viewer = build_viewer(context)
+    install_routes(viewer.server, context)
+    api.mount("/dashboard-edit", _asgi(build_editor(context).server))
+    api.mount("/dashboard", _asgi(viewer.server))
+    api.mount("/", _asgi(build_management(context).server))
+
+
+def _asgi(server: Any) -> Any:
+    return cast(Any, WSGIMiddleware(server, workers=8))

@@ -1,0 +1,341 @@
+"""The viewer app (``/dashboard/<id>``, ``/dashboard/shared/<token>``): read-only and fast.
+
+Callbacks are thin: they open the dashboard with the caller's credential each time
+(stateless, so any process can answer) and ask :mod:`biovista.services.dashboard_view`.
+The filter state lives in the URL (``?state=``), so a view can be bookmarked and shared.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+import dash_mantine_components as dmc
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from biovista.errors import BiovistaError, NotFoundError
+from biovista.models.dashboard import FilterState, Selection
+from biovista.services.dashboard_view import DashboardData, OpenedDashboard, open_dashboard
+from biovista.web import components, figures
+from biovista.web.session import WebContext, current_principal
+from biovista.web.shell import new_app, page_shell, static_grid
+
+MAX_POINTS = 10_000
+FULL_POINTS = 2_000_000
+
+
+def decode_state(search: str | None) -> FilterState:
+    raw = parse_qs((search or "").lstrip("?")).get("state", [""])[0]
+    if not raw:
+        return FilterState()
+    try:
+        return FilterState.model_validate(json.loads(raw))
+    except ValueError:
+        return FilterState()  # a damaged bookmark shows the unfiltered view
+
+
+def encode_state(state: FilterState) -> str:
+    if state.is_empty():
+        return ""
+    compact = json.dumps(
+        state.model_dump(exclude_none=True, exclude_defaults=True), separators=(",", ":")
+    )
+    return "?state=" + quote(compact)
+
+
+def parse_path(pathname: str | None) -> tuple[uuid.UUID | None, str | None]:
+    """``/dashboard/<id>`` or ``/dashboard/shared/<token>``."""
+    parts = [p for p in (pathname or "").split("/") if p]
+    if len(parts) >= 3 and parts[1] == "shared":
+        return None, parts[2]
+    if len(parts) >= 2:
+        try:
+            return uuid.UUID(parts[1]), None
+        except ValueError:
+            return None, None
+    return None, None
+
+
+def open_from(context: WebContext, ref: dict[str, Any]) -> OpenedDashboard:
+    dashboard_id = uuid.UUID(ref["id"]) if ref.get("id") else None
+    return open_dashboard(
+        context.settings, current_principal(context), dashboard_id, ref.get("link")
+    )
+
+
+def build_viewer(context: WebContext) -> Dash:
+    app = new_app("viewer", "/dashboard/", context)
+    app.layout = page_shell([dcc.Store(id="ref"), dcc.Store(id="state"), html.Div(id="page")])
+    _register(app, context)
+    return app
+
+
+def _register(app: Dash, context: WebContext) -> None:
+    @app.callback(
+        Output("page", "children"),
+        Output("ref", "data"),
+        Output("state", "data"),
+        Input("url", "pathname"),
+        State("url", "search"),
+    )
+    def page(pathname: str | None, search: str | None) -> tuple[Any, Any, Any]:
+        dashboard_id, link = parse_path(pathname)
+        ref = {"id": str(dashboard_id) if dashboard_id else None, "link": link}
+        try:
+            opened = open_from(context, ref)
+        except NotFoundError:
+            signed_in = current_principal(context) is not None
+            hint = "" if signed_in else " Sign in to see dashboards shared with you."
+            return (
+                dmc.Alert(
+                    f"There is no dashboard here, or you may not see it.{hint}",
+                    title="Not found",
+                    color="gray",
+                    id="not-found",
+                ),
+                no_update,
+                no_update,
+            )
+        state = decode_state(search)
+        return render_page(context, opened, state), ref, state.model_dump()
+
+    register_data_callbacks(app, context)
+
+
+def _next_state(previous: dict[str, Any] | None) -> tuple[Any, Any]:
+    """The filter state after the control that fired; the URL follows it."""
+    state = FilterState.model_validate(previous or {})
+    trigger = ctx.triggered_id
+    if trigger == "reset":
+        state = FilterState()
+    elif isinstance(trigger, dict):
+        cid = trigger["cid"]
+        value = ctx.triggered[0]["value"]
+        if trigger["kind"] == "filter":
+            state.values[cid] = value
+        elif trigger["kind"] == "filter-switch":
+            state.values[cid] = bool(value)
+        else:
+            selection = selection_from(value)
+            if selection is None:
+                state.selections.pop(cid, None)
+            else:
+                state.selections[cid] = selection
+    state.values = {k: v for k, v in state.values.items() if v not in (None, "", [], False)}
+    return state.model_dump(), encode_state(state)
+
+
+def selection_from(event: dict[str, Any] | None) -> Selection | None:
+    """A Plotly selection or click as a Selection: a box becomes ranges, points their ids."""
+    if not event:
+        return None
+    box = event.get("range")
+    if box and "x" in box and "y" in box:
+        return Selection(x_range=tuple(box["x"]), y_range=tuple(box["y"]))
+    points = event.get("points") or []
+    if not points:
+        return None
+    rows = [p["customdata"][0] for p in points if p.get("customdata")]
+    if rows:
+        return Selection(rows=rows)
+    categories = [p.get("label", p.get("x")) for p in points]
+    return Selection(categories=[c for c in categories if c is not None])
+
+
+def render_page(
+    context: WebContext,
+    opened: OpenedDashboard,
+    state: FilterState,
+    arrange: Callable[[int, list[tuple[Any, Any]]], Any] | None = None,
+) -> Any:
+    """The dashboard's tabs and cards; the editor passes its draggable grid as ``arrange``."""
+    editable = arrange is not None
+    data = DashboardData(context.settings, opened)
+    tools = [dmc.Button("Reset filters", id="reset", variant="default", size="xs")]
+    if opened.can_edit and not editable:
+        tools.append(
+            dmc.Anchor(
+                dmc.Button("Edit", size="xs"),
+                href=f"/dashboard-edit/{opened.id}",
+                refresh=True,
+                id="edit-link",
+            )
+        )
+    if not opened.can_edit and not editable:
+        tools.append(dmc.Badge("read-only", color="gray", id="read-only"))
+    tools += [
+        dmc.Anchor(
+            "YAML", href=f"/dashboard/{opened.id}/export.yaml", refresh=True, id="export-yaml"
+        ),
+        dmc.Anchor(
+            "HTML", href=f"/dashboard/{opened.id}/export.html", refresh=True, id="export-html"
+        ),
+    ]
+    tabs = opened.spec.tabs
+    panels = [
+        dmc.TabsPanel(
+            (arrange or _static)(
+                n,
+                [
+                    (c, components.card(c, components.body(c, data, state), editable))
+                    for c in tab.components
+                ],
+            ),
+            value=str(n),
+        )
+        for n, tab in enumerate(tabs)
+    ]
+    return html.Div(
+        [
+            dmc.Group(
+                [
+                    dmc.Stack(
+                        [
+                            dmc.Title(opened.title, order=3, id="dashboard-title"),
+                            dmc.Text(f"project {opened.project}", size="xs", c="dimmed"),
+                        ],
+                        gap=0,
+                    ),
+                    dmc.Group(tools, gap="xs"),
+                ],
+                justify="space-between",
+                mb="sm",
+            ),
+            dmc.Tabs(
+                [
+                    dmc.TabsList([dmc.TabsTab(t.name, value=str(n)) for n, t in enumerate(tabs)]),
+                    *panels,
+                ],
+                value="0",
+                id="tabs",
+            ),
+        ]
+    )
+
+
+def _static(_: int, cards: list[tuple[Any, Any]]) -> Any:
+    return static_grid(cards)
+
+
+def register_data_callbacks(app: Dash, context: WebContext) -> None:
+    """Follow the filter controls and fill every data component: viewer and editor."""
+
+    @app.callback(
+        Output("state", "data", allow_duplicate=True),
+        Output("url", "search"),
+        Input({"kind": "filter", "cid": ALL}, "value"),
+        Input({"kind": "filter-switch", "cid": ALL}, "checked"),
+        Input({"kind": "graph", "cid": ALL}, "selectedData"),
+        Input({"kind": "graph", "cid": ALL}, "clickData"),
+        Input("reset", "n_clicks"),
+        State("state", "data"),
+        prevent_initial_call=True,
+    )
+    def update_state(*args: Any) -> tuple[Any, Any]:
+        return _next_state(args[-1])
+
+    @app.callback(
+        Output({"kind": "graph", "cid": ALL}, "figure"),
+        Output({"kind": "badge", "cid": ALL}, "children"),
+        Output({"kind": "full", "cid": ALL}, "style"),
+        Output({"kind": "metric", "cid": ALL}, "children"),
+        Output({"kind": "table", "cid": ALL}, "children"),
+        Input("state", "data"),
+        Input({"kind": "full", "cid": ALL}, "n_clicks"),
+        State("ref", "data"),
+        State("theme", "data"),
+    )
+    def refresh(state_data: Any, full_clicks: list[Any], ref: Any, theme: Any) -> tuple[Any, ...]:
+        if not ref:
+            return no_update, no_update, no_update, no_update, no_update
+        opened = open_from(context, ref)
+        data = DashboardData(context.settings, opened)
+        state = FilterState.model_validate(state_data or {})
+        graphs = [o["id"]["cid"] for o in ctx.outputs_list[0]]
+        full = {
+            o["id"]["cid"]: bool(n) for o, n in zip(ctx.inputs_list[1], full_clicks, strict=False)
+        }
+        figure_results = [
+            _figure(data, cid, state, full.get(cid, False), theme == "dark") for cid in graphs
+        ]
+        metrics = [_metric(data, o["id"]["cid"], state) for o in ctx.outputs_list[3]]
+        version = abs(hash(json.dumps(state_data, sort_keys=True, default=str))) % 10**9
+        tables = [_table(data, o["id"]["cid"], version, state) for o in ctx.outputs_list[4]]
+        return (
+            [f for f, _, _ in figure_results],
+            [b for _, b, _ in figure_results],
+            [s for _, _, s in figure_results],
+            metrics,
+            tables,
+        )
+
+    @app.callback(
+        Output({"kind": "grid", "cid": MATCH, "v": MATCH}, "getRowsResponse"),
+        Input({"kind": "grid", "cid": MATCH, "v": MATCH}, "getRowsRequest"),
+        State("state", "data"),
+        State("ref", "data"),
+    )
+    def rows(request: Any, state_data: Any, ref: Any) -> Any:
+        if not request or not ref:
+            return no_update
+        data = DashboardData(context.settings, open_from(context, ref))
+        cid = ctx.triggered_id["cid"]
+        start, end = int(request.get("startRow", 0)), int(request.get("endRow", 100))
+        sort = [(s["colId"], s["sort"] == "desc") for s in request.get("sortModel") or []]
+        state = FilterState.model_validate(state_data or {})
+        component = data.opened.spec.component(cid)
+        if component.type == "multiqc":
+            page, total = data.rows(cid, state, start, end - start)
+        else:
+            page, total = data.table(
+                cid, state, start, end - start, sort, request.get("filterModel") or None
+            )
+        return {"rowData": page.to_dicts(), "rowCount": total}
+
+
+def _figure(
+    data: DashboardData, cid: str, state: FilterState, full: bool, dark: bool
+) -> tuple[Any, Any, Any]:
+    try:
+        spec = data.figure_spec(cid)
+        result = data.figure(cid, state, FULL_POINTS if full else MAX_POINTS)
+    except BiovistaError as exc:
+        return {}, components.error_box(exc), {"display": "none"}
+    if not result.reduced:
+        return figures.build_figure(spec, result, dark), "", {"display": "none"}
+    badge = dmc.Badge(
+        figures.reduced_label(result), color="orange", variant="light", className="bv-reduced"
+    )
+    return figures.build_figure(spec, result, dark), badge, {}
+
+
+def _metric(data: DashboardData, cid: str, state: FilterState) -> Any:
+    try:
+        value, unfiltered = data.metric(cid, state)
+    except BiovistaError as exc:
+        return components.error_box(exc)
+    return components.metric_card(value, unfiltered, data.opened.spec.component(cid).unit)
+
+
+def _table(data: DashboardData, cid: str, version: int, state: FilterState) -> Any:
+    spec = data.opened.spec.component(cid)
+    columns = list(getattr(spec, "columns", []) or data.opened.columns.get(spec.collection, []))
+    shown = [c for c in columns if c != "_row"]
+    page_size = getattr(spec, "page_size", 100)
+    csv = (
+        html.A(
+            "Download CSV",
+            href=f"/dashboard/{data.opened.id}/csv/{cid}{encode_state(state)}",
+            className="bv-csv",
+            id={"kind": "csv", "cid": cid},
+        )
+        if spec.type == "table"
+        else None
+    )
+    return html.Div(
+        [csv, components.table_grid(cid, shown, version, page_size)],
+        style={"height": "calc(100% - 20px)"},
+    )
