@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, page_of
-from biovista.db.models import ApiToken, User
+from biovista.db.models import ApiToken, User, as_utc
 from biovista.services import api_tokens
 
 router = APIRouter(tags=["tokens"])
@@ -48,9 +48,9 @@ def _public(token: ApiToken) -> TokenPublic:
         name=token.name,
         prefix=token.prefix,
         scope=token.scope,
-        created_at=token.created_at,
-        expires_at=token.expires_at,
-        last_used_at=token.last_used_at,
+        created_at=as_utc(token.created_at),
+        expires_at=as_utc(token.expires_at) if token.expires_at else None,
+        last_used_at=as_utc(token.last_used_at) if token.last_used_at else None,
         revoked=token.revoked_at is not None,
     )
 

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from a2wsgi import WSGIMiddleware
 from fastapi import FastAPI
+from starlette.routing import Route
 
 from biovista.web.editor import build_editor
 from biovista.web.exports import install_routes
@@ -15,13 +16,26 @@ from biovista.web.session import WebContext
 from biovista.web.viewer import build_viewer
 
 
+MANAGEMENT_PATHS = (
+    "/",
+    "/login",
+    "/admin",
+    "/_favicon.ico",
+    "/_reload-hash",
+    "/_dash-{rest:path}",
+    "/assets/{rest:path}",
+)
+
+
 def mount_web(api: FastAPI, context: WebContext) -> None:
     """Mount the three apps; API routes, added before, keep precedence."""
     viewer = build_viewer(context)
     install_routes(viewer.server, context)
     api.mount("/dashboard-edit", _asgi(build_editor(context).server))
     api.mount("/dashboard", _asgi(viewer.server))
-    api.mount("/", _asgi(build_management(context).server))
+    management = _asgi(build_management(context).server)
+    for path in MANAGEMENT_PATHS:  # not a mount at "/": unknown API paths stay the API's 404s
+        api.router.routes.append(Route(path, management))
 
 
 def _asgi(server: Any) -> Any:
