@@ -15,7 +15,6 @@ from biovista.web.management import build_management
 from biovista.web.session import WebContext
 from biovista.web.viewer import build_viewer
 
-
 MANAGEMENT_PATHS = (
     "/",
     "/login",
