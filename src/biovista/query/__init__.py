@@ -1,6 +1,11 @@
 """The query engine: component spec + filter state -> a bounded, ready-to-draw result.
 
-Filters are pushed into the lazy Delta scans; links carry them across collections."""
+Dashboards read collections that may hold millions of rows, so every answer is computed on
+polars lazy scans: filters and column choices are pushed down to the files, links carry
+filters across collections as semi-joins, and only aggregates or bounded samples come back.
+"""
+
+from __future__ import annotations
 
 from biovista.query.conditions import ROW_COLUMN, Condition, apply, conditions_for
 from biovista.query.links import restrict

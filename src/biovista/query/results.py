@@ -2,14 +2,16 @@
 
 Raw rows never travel when an aggregate will do; when a chart needs points, at most
 ``max_points`` of them are drawn, chosen deterministically, and the caller learns how many
-rows matched so that the view can say '10,000 of 12,011,000 points'."""
+rows matched so that the view can say '10,000 of 12,011,000 points'. Column names come from
+user-written specs, so each is checked first and a mistake is reported by name."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -20,10 +22,13 @@ from biovista.parsers.base import first_line
 from biovista.query.conditions import ROW_COLUMN
 
 MISSING_LABEL = "(missing)"
+"""The label of missing values in pie and sunburst rings, which cannot have gaps."""
 
 
 @dataclass(frozen=True)
 class Reduced:
+    """What a figure draws: ``shown`` rows of ``frame`` standing for ``total`` matching rows."""
+
     frame: pl.DataFrame
     shown: int
     total: int
@@ -33,12 +38,17 @@ class Reduced:
         return self.shown < self.total
 
 
-def _check_columns(frame: pl.LazyFrame, columns: Sequence[str], owner: str) -> None:
+def _check_columns(
+    frame: pl.LazyFrame, columns: Sequence[str], owner: str, collection: str | None = None
+) -> None:
     names = frame.collect_schema().names()
+    where = f"collection {collection!r}" if collection else "the table"
     for column in columns:
         if column not in names:
             known = ", ".join(n for n in names if n != ROW_COLUMN)
-            raise InvalidInputError(f"{owner}: column {column!r} is not there; columns: {known}")
+            raise InvalidInputError(
+                f"{owner}: column {column!r} is not in {where}; columns: {known}"
+            )
 
 
 def _collect(frame: pl.LazyFrame) -> pl.DataFrame:
@@ -48,28 +58,32 @@ def _collect(frame: pl.LazyFrame) -> pl.DataFrame:
         raise InvalidInputError(f"the query failed: {first_line(exc)}") from None
 
 
+def _count(frame: pl.LazyFrame) -> int:
+    return int(_collect(frame.select(pl.len())).item())
+
+
 def figure_data(frame: pl.LazyFrame, spec: FigureComponent, max_points: int = 10_000) -> Reduced:
     """What one figure draws; grouped kinds return groups, point kinds a bounded sample."""
     named = [spec.x, spec.y, spec.z, spec.color, spec.facet, spec.values, *spec.path, *spec.hover]
     columns = list(dict.fromkeys(c for c in named if c))
-    _check_columns(frame, columns, f"figure {spec.id!r}")
-    groups = [c for c in (spec.x, spec.color, spec.facet) if c]
+    _check_columns(frame, columns, f"figure {spec.id!r}", spec.collection)
     if spec.kind == "bar":
+        keys = [c for c in (spec.x, spec.color, spec.facet) if c]
         value = pl.col(spec.y).sum().alias(spec.y) if spec.y else pl.len().alias("count")
-        return _grouped(frame, groups, value)
+        return _grouped(frame, keys, value)
     if spec.kind == "heatmap":
         value = pl.col(spec.z).mean() if spec.z else pl.len()
         return _grouped(frame, [c for c in (spec.x, spec.y) if c], value.alias("value"))
     if spec.kind in ("pie", "sunburst"):
         value = pl.col(spec.values).sum() if spec.values else pl.len()
-        keys = [spec.x] if spec.kind == "pie" and spec.x else spec.path
+        keys = [spec.x] if spec.kind == "pie" and spec.x else list(dict.fromkeys(spec.path))
         labelled = frame.with_columns(
             pl.col(k).cast(pl.String).fill_null(MISSING_LABEL) for k in keys
-        )  # a ring cannot have a gap: missing values get a visible label
+        )
         return _grouped(labelled, keys, value.alias("value"))
-    return _sampled(
-        frame, [*columns, ROW_COLUMN], max_points, sort_by=spec.x if spec.kind == "line" else None
-    )
+    if spec.kind in ("scatter", "line") and ROW_COLUMN in frame.collect_schema().names():
+        columns.append(ROW_COLUMN)  # so that drawn points can be selected by row id
+    return _sampled(frame, columns, max_points, sort_by=spec.x if spec.kind == "line" else None)
 
 
 def _grouped(frame: pl.LazyFrame, keys: list[str], value: pl.Expr) -> Reduced:
@@ -82,27 +96,42 @@ def _grouped(frame: pl.LazyFrame, keys: list[str], value: pl.Expr) -> Reduced:
 def _sampled(
     frame: pl.LazyFrame, columns: list[str], max_points: int, sort_by: str | None
 ) -> Reduced:
-    total = int(_collect(frame.select(pl.len())).item())
+    if max_points < 1:
+        raise InvalidInputError(f"max_points must be at least 1, got {max_points}")
+    total = _count(frame)
     picked = frame.select(columns)
     if total > max_points:
-        # Every k-th row by stable row id: the same sample on every render.
-        step = -(-total // max_points)
-        picked = picked.gather_every(step)
+        # Every k-th matching row in table order: the same sample on every render.
+        picked = picked.gather_every(-(-total // max_points))
     if sort_by:
-        picked = picked.sort(sort_by, nulls_last=True)
+        picked = picked.sort(sort_by, nulls_last=True, maintain_order=True)
     sample = _collect(picked.head(max_points))
     return Reduced(sample, sample.height, total)
 
 
-def metric_value(frame: pl.LazyFrame, spec: MetricComponent) -> Any:
-    """One number over ``frame``; None when no row matches."""
+def metric_value(frame: pl.LazyFrame, spec: MetricComponent) -> float | int | None:
+    """One number over ``frame``; None when no row matches (or the column is all missing).
+
+    ``distinct`` counts the distinct non-missing values; ``percentile`` interpolates
+    linearly between the two nearest values."""
     if spec.agg == "count":
-        return int(_collect(frame.select(pl.len())).item())
-    assert spec.column is not None
-    _check_columns(frame, [spec.column], f"metric {spec.id!r}")
+        return _count(frame)
+    if spec.column is None:
+        raise InvalidInputError(f"metric {spec.id!r}: the {spec.agg!r} metric needs a column")
+    _check_columns(frame, [spec.column], f"metric {spec.id!r}", spec.collection)
     column = pl.col(spec.column)
+    if spec.agg == "distinct":
+        result = _collect(frame.select(column.drop_nulls().n_unique().alias("v"), pl.len()))
+        return None if result["len"][0] == 0 else int(result["v"][0])
+    dtype = frame.collect_schema()[spec.column]
+    if not (dtype.is_numeric() or dtype == pl.Boolean):
+        raise InvalidInputError(
+            f"metric {spec.id!r}: the {spec.agg!r} of column {spec.column!r} needs numbers, "
+            f"but the column holds {dtype} values"
+        )
+    if dtype == pl.Boolean:
+        column = column.cast(pl.Int64)
     expressions: dict[str, pl.Expr] = {
-        "distinct": column.drop_nulls().n_unique(),
         "sum": column.sum(),
         "mean": column.mean(),
         "median": column.median(),
@@ -111,11 +140,13 @@ def metric_value(frame: pl.LazyFrame, spec: MetricComponent) -> Any:
         "std": column.std(),
         "percentile": column.quantile((spec.percentile or 0) / 100, interpolation="linear"),
     }
-    result = _collect(frame.select(expressions[spec.agg].alias("v"), pl.len().alias("n")))
-    if result["n"][0] == 0:
-        return None
+    result = _collect(frame.select(expressions[spec.agg].alias("v"), pl.len()))
     value = result["v"][0]
-    return int(value) if spec.agg == "distinct" else value
+    if result["len"][0] == 0 or value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    return value if isinstance(value, int | float) else float(value)
 
 
 TEXT_FILTERS: dict[str, Callable[[pl.Expr, str], pl.Expr]] = {
@@ -126,7 +157,7 @@ TEXT_FILTERS: dict[str, Callable[[pl.Expr, str], pl.Expr]] = {
     "startsWith": lambda c, v: c.str.starts_with(v),
     "endsWith": lambda c, v: c.str.ends_with(v),
 }
-NUMBER_FILTERS: dict[str, Callable[[pl.Expr, Any, Any], pl.Expr]] = {
+NUMBER_FILTERS: dict[str, Callable[[pl.Expr, float, float], pl.Expr]] = {
     "equals": lambda c, v, _: c.eq(v),
     "notEqual": lambda c, v, _: c.ne(v),
     "lessThan": lambda c, v, _: c.lt(v),
@@ -145,12 +176,17 @@ def table_page(
     sort: Sequence[tuple[str, bool]] = (),
     grid_filters: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[pl.DataFrame, int]:
-    """Rows ``offset`` to ``offset + limit`` after the grid's own sort and column filters."""
-    names = [n for n in frame.collect_schema().names() if n != ROW_COLUMN]
-    shown = list(columns) or names
-    _check_columns(frame, [*shown, *(c for c, _ in sort), *(grid_filters or {})], "table")
-    for column, model in (grid_filters or {}).items():
-        frame = frame.filter(_grid_filter(column, model))
+    """Rows ``offset`` to ``offset + limit`` after the grid's own sort and column filters,
+    and how many rows match. ``sort`` holds (column, descending) pairs; ``grid_filters`` is
+    AG Grid's filter model (text filters ignore case, as AG Grid's do)."""
+    if offset < 0 or limit < 0:
+        raise InvalidInputError(f"offset and limit must not be negative, got {offset}, {limit}")
+    shown = _shown(frame, columns)
+    filters = grid_filters or {}
+    _check_columns(frame, [*shown, *(c for c, _ in sort), *filters], "table")
+    schema = frame.collect_schema()
+    for column, model in filters.items():
+        frame = frame.filter(_grid_filter(column, model, schema[column]))
     if sort:
         frame = frame.sort(
             [c for c, _ in sort],
@@ -158,43 +194,88 @@ def table_page(
             nulls_last=True,
             maintain_order=True,
         )
-    total = int(_collect(frame.select(pl.len())).item())
+    total = _count(frame)
     return _collect(frame.select(shown).slice(offset, limit)), total
 
 
-def _grid_filter(column: str, model: Mapping[str, Any]) -> pl.Expr:
+def _shown(frame: pl.LazyFrame, columns: Sequence[str]) -> list[str]:
+    names = [n for n in frame.collect_schema().names() if n != ROW_COLUMN]
+    return [c for c in columns if c != ROW_COLUMN] or names
+
+
+def _grid_filter(column: str, model: Mapping[str, Any], dtype: pl.DataType) -> pl.Expr:
+    """One column's AG Grid filter: a condition, or two or more joined by AND/OR."""
+    if not isinstance(model, Mapping):
+        raise InvalidInputError(f"column {column!r}: a table filter must be an object")
+    parts = model.get("conditions")
+    if isinstance(parts, list) and parts:
+        base = {k: v for k, v in model.items() if k not in ("conditions", "operator")}
+        if not all(isinstance(part, Mapping) for part in parts):
+            raise InvalidInputError(f"column {column!r}: table filter conditions must be objects")
+        expressions = [_grid_filter(column, {**base, **part}, dtype) for part in parts]
+        if str(model.get("operator", "AND")).upper() == "OR":
+            return pl.any_horizontal(expressions)
+        return pl.all_horizontal(expressions)
     kind, op = model.get("filterType"), model.get("type")
+    if op in ("blank", "notBlank"):
+        blank = pl.col(column).is_null()
+        if dtype == pl.String:
+            blank = blank | (pl.col(column).str.strip_chars() == "")
+        return blank if op == "blank" else ~blank
     if kind == "text" and op in TEXT_FILTERS:
-        return TEXT_FILTERS[op](pl.col(column).cast(pl.String), str(model.get("filter", "")))
+        text = pl.col(column).cast(pl.String).str.to_lowercase()
+        return TEXT_FILTERS[op](text, str(model.get("filter") or "").lower()).fill_null(False)
     if kind == "number" and op in NUMBER_FILTERS:
-        return NUMBER_FILTERS[op](pl.col(column), model.get("filter"), model.get("filterTo"))
-    raise InvalidInputError(f"column {column!r}: unsupported table filter {kind!r} {op!r}")
+        if not (dtype.is_numeric() or dtype == pl.Boolean):
+            raise InvalidInputError(
+                f"column {column!r}: a number filter needs numbers, but it holds {dtype} values"
+            )
+        low = _number(column, model, "filter")
+        high = _number(column, model, "filterTo") if op == "inRange" else low
+        return NUMBER_FILTERS[op](pl.col(column), low, high).fill_null(False)
+    raise InvalidInputError(
+        f"column {column!r}: unsupported table filter {kind!r} {op!r} (text: "
+        f"{', '.join(TEXT_FILTERS)}; number: {', '.join(NUMBER_FILTERS)})"
+    )
+
+
+def _number(column: str, model: Mapping[str, Any], key: str) -> float:
+    value = model.get(key)
+    try:
+        if isinstance(value, bool) or value is None:
+            raise TypeError(value)
+        return float(value)
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"column {column!r}: the number filter {model.get('type')!r} needs a number in "
+            f"{key!r}, got {value!r}"
+        ) from None
 
 
 def filter_options(
     frame: pl.LazyFrame, spec: FilterComponent, max_values: int = 1000
 ) -> dict[str, Any]:
-    """What a filter control offers: distinct values, or the column's range."""
-    _check_columns(frame, [spec.column], f"filter {spec.id!r}")
+    """What a filter control offers: sorted distinct values, or the column's range."""
+    _check_columns(frame, [spec.column], f"filter {spec.id!r}", spec.collection)
     column = pl.col(spec.column)
     if spec.kind in ("select", "multiselect"):
-        values = _collect(frame.select(column.drop_nulls().unique().sort().head(max_values + 1)))[
-            spec.column
-        ].to_list()
+        distinct = column.drop_nulls().unique().sort().head(max_values + 1)
+        values = _collect(frame.select(distinct))[spec.column].to_list()
         return {"values": values[:max_values], "truncated": len(values) > max_values}
     if spec.kind in ("range", "date_range"):
         row = _collect(frame.select(column.min().alias("min"), column.max().alias("max")))
-        low, high = row["min"][0], row["max"][0]
-        if isinstance(low, date | datetime):
-            low, high = low.isoformat()[:10], high.isoformat()[:10]
-        return {"min": low, "max": high}
+        return {"min": _iso_date(row["min"][0]), "max": _iso_date(row["max"][0])}
     return {}
 
 
+def _iso_date(value: Any) -> Any:
+    """Dates and times as ISO dates (what a date picker takes); other values unchanged."""
+    return value.isoformat()[:10] if isinstance(value, date) else value
+
+
 def csv_export(frame: pl.LazyFrame, columns: Sequence[str]) -> bytes:
-    """Every filtered row as CSV, for download."""
-    names = [n for n in frame.collect_schema().names() if n != ROW_COLUMN]
-    shown = list(columns) or names
+    """Every filtered row as CSV, for download (never the internal row id)."""
+    shown = _shown(frame, columns)
     _check_columns(frame, shown, "table")
     buffer = io.BytesIO()
     _collect(frame.select(shown)).write_csv(buffer)
