@@ -87,6 +87,12 @@ def remove_member(session: Session, principal: Principal, group_name: str, email
     return _view(session, group)
 
 
+def delete_group(session: Session, principal: Principal, group_name: str) -> None:
+    """Delete a group (its admins, or server admins); the roles it held go with it."""
+    session.delete(_manageable(session, principal, group_name))
+    session.flush()
+
+
 def _manageable(session: Session, principal: Principal, name: str) -> Group:
     """A group the caller administers; a group they are not in looks missing."""
     principal.require_scope("write")

@@ -8,10 +8,13 @@ pair, exactly as ``POST /api/v1/auth/refresh`` does, reuse detection included.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import flask
+from sqlalchemy.orm import Session
 
 from biovista.auth.keys import KeyRing
 from biovista.auth.policy import LOCAL_ADMIN, Principal
@@ -20,6 +23,7 @@ from biovista.auth.tokens import AuthenticationError
 from biovista.config import Settings
 from biovista.db.models import User
 from biovista.db.session import session_scope
+from biovista.errors import NotFoundError
 from biovista.services import sessions
 from biovista.services.sessions import REFRESH_TTL, IssuedTokens
 
@@ -46,6 +50,18 @@ def current_principal(context: WebContext) -> Principal | None:
     principal = _from_cookies(context)
     flask.g.principal = principal
     return principal
+
+
+@contextmanager
+def signed_in(context: WebContext) -> Iterator[tuple[Session, Principal]]:
+    """A database session and the caller, for a callback that acts for a signed-in user.
+
+    A session that ended in another tab raises NotFoundError: the page shows it as text."""
+    principal = current_principal(context)
+    if principal is None:
+        raise NotFoundError("your session has ended; sign in again")
+    with session_scope(context.settings.resolved_database_url) as session:
+        yield session, principal
 
 
 def _from_cookies(context: WebContext) -> Principal | None:
