@@ -45,7 +45,7 @@ def test_demo_serves_seeded_projects(tmp_path: Path) -> None:
         assert projects is not None, server.stdout.read().decode() if server.stdout else ""
         assert httpx.get(f"http://127.0.0.1:{port}/health").json()["status"] == "ok"
         penguins = {c["name"]: c["rows"] for c in projects["penguins"]["collections"]}
-        assert penguins == {"demographics": 342, "physical": 342}
+        assert penguins == {"demographics": 342, "physical": 342, "plots": 12}
         qc = {c["name"]: c["rows"] for c in projects["ampliseq-qc"]["collections"]}
         assert qc["general_stats"] == 36
         assert qc["sequence_counts"] == 48

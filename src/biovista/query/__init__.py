@@ -14,6 +14,7 @@ from biovista.query.results import (
     csv_export,
     figure_data,
     filter_options,
+    image_page,
     metric_value,
     table_page,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "csv_export",
     "figure_data",
     "filter_options",
+    "image_page",
     "metric_value",
     "restrict",
     "table_page",

@@ -17,7 +17,13 @@ from typing import Any
 import polars as pl
 
 from biovista.errors import InvalidInputError
-from biovista.models.dashboard import FigureComponent, FilterComponent, MetricComponent
+from biovista.models.dashboard import (
+    FigureComponent,
+    FilterComponent,
+    ImageComponent,
+    MetricComponent,
+)
+from biovista.models.project import FILE_COLUMN, RUN_COLUMN
 from biovista.parsers.base import first_line
 from biovista.query.conditions import ROW_COLUMN
 
@@ -196,6 +202,35 @@ def table_page(
         )
     total = _count(frame)
     return _collect(frame.select(shown).slice(offset, limit)), total
+
+
+def image_page(frame: pl.LazyFrame, spec: ImageComponent, limit: int) -> tuple[pl.DataFrame, int]:
+    """A gallery's first ``limit`` images and how many there are: per image its row id,
+    ``path``, ``caption`` (the label, else the file name) and the run and file it came from.
+
+    Rows without a path show no image. Images are ordered by source file, then row, so a
+    gallery lists each run's images together, in the same order on every render."""
+    _check_columns(
+        frame,
+        [spec.column, *([spec.label] if spec.label else [])],
+        f"image {spec.id!r}",
+        spec.collection,
+    )
+    path = pl.col(spec.column).cast(pl.String).str.strip_chars()
+    frame = frame.filter(path.str.len_chars() > 0)
+    names = frame.collect_schema().names()
+    file_name = path.str.split("/").list.last()
+    caption = pl.col(spec.label).cast(pl.String) if spec.label else file_name
+    page = frame.sort([c for c in (FILE_COLUMN, ROW_COLUMN) if c in names]).select(
+        ROW_COLUMN,
+        path.alias("path"),
+        pl.coalesce(caption, file_name).alias("caption"),
+        *(
+            pl.col(c) if c in names else pl.lit(None, pl.String).alias(c)
+            for c in (RUN_COLUMN, FILE_COLUMN)
+        ),
+    )
+    return _collect(page.head(limit)), _count(frame)
 
 
 def _shown(frame: pl.LazyFrame, columns: Sequence[str]) -> list[str]:

@@ -19,7 +19,7 @@ from biovista.config import Settings
 from biovista.db.models import Collection, Project, Run, SourceFile
 from biovista.errors import NotFoundError
 from biovista.models.project import ProjectConfig
-from biovista.storage.sources import LocalSource, open_source
+from biovista.storage.sources import LocalSource, Source, open_source
 
 PRESIGNED_SECONDS = 300
 
@@ -94,8 +94,7 @@ def open_file(
     )
     if record is None:
         raise NotFoundError(f"collection {collection_name!r} has no file {path!r}")
-    root = _source_root(project, collection_name)
-    source = open_source(root, _base_dir(project), settings, project.name)
+    source = collection_source(settings, project, collection_name)
     if isinstance(source, LocalSource):
         local = (Path(source.root) / path).resolve()
         if not local.is_relative_to(Path(source.root).resolve()) or not local.is_file():
@@ -105,6 +104,12 @@ def open_file(
 
     assert isinstance(source, S3Source)
     return FileAccess(url=source.presigned_url(path, PRESIGNED_SECONDS))
+
+
+def collection_source(settings: Settings, project: Project, collection_name: str) -> Source:
+    """Where a collection's files are read from: the runs root, or its single file's folder."""
+    root = _source_root(project, collection_name)
+    return open_source(root, _base_dir(project), settings, project.name)
 
 
 def _source_root(project: Project, collection_name: str) -> str:

@@ -1,0 +1,175 @@
+"""The image gallery component: thumbnails that follow the filters, and a viewer for each.
+
+The card holds a static frame (:func:`shell`); one callback fills it whenever the filter
+state changes or "Show more" is pressed (each press shows ``limit`` more), and another opens
+the full image in a modal, with previous and next over the images shown. The images come
+from the routes of :mod:`biovista.web.images`, which check access like the viewer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_mantine_components as dmc
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from biovista.errors import BiovistaError
+from biovista.models.dashboard import FilterState
+from biovista.services import images
+from biovista.services.dashboard_view import DashboardData
+from biovista.web import components
+from biovista.web.images import image_url
+from biovista.web.session import WebContext
+
+
+def _id(kind: str, cid: Any) -> dict[str, Any]:
+    return {"kind": f"gallery-{kind}", "cid": cid}
+
+
+def shell(cid: str) -> Any:
+    """The parts of a gallery that stay: count, grid, "Show more" and the image viewer."""
+    return html.Div(
+        [
+            dmc.Text(id=_id("count", cid), size="xs", c="dimmed", className="bv-gallery-count"),
+            html.Div(id={"kind": "gallery", "cid": cid}, className="bv-gallery"),
+            dmc.Button(
+                "Show more",
+                id=_id("more", cid),
+                n_clicks=0,
+                size="compact-xs",
+                variant="light",
+                mt="xs",
+                style={"display": "none"},
+            ),
+            dcc.Store(id=_id("items", cid), data=[]),
+            dcc.Store(id=_id("at", cid), data=0),
+            dmc.Modal(
+                [
+                    html.Img(
+                        id=_id("full", cid),
+                        className="bv-gallery-full",
+                        style={"maxWidth": "100%", "display": "block", "margin": "0 auto"},
+                    ),
+                    dmc.Text(id=_id("problem", cid), c="red", size="sm"),
+                    dmc.Group(
+                        [
+                            dmc.Button("← Previous", id=_id("prev", cid), variant="default"),
+                            dmc.Text(id=_id("position", cid), size="sm", c="dimmed"),
+                            dmc.Button("Next →", id=_id("next", cid), variant="default"),
+                        ],
+                        justify="space-between",
+                        mt="sm",
+                    ),
+                ],
+                id=_id("modal", cid),
+                size="xl",
+                centered=True,
+                opened=False,
+            ),
+        ]
+    )
+
+
+def register_gallery_callbacks(app: Dash, context: WebContext) -> None:
+    @app.callback(
+        Output({"kind": "gallery", "cid": MATCH}, "children"),
+        Output(_id("count", MATCH), "children"),
+        Output(_id("more", MATCH), "style"),
+        Output(_id("items", MATCH), "data"),
+        Output(_id("more", MATCH), "n_clicks"),
+        Input("state", "data"),
+        Input(_id("more", MATCH), "n_clicks"),
+        State("ref", "data"),
+    )
+    def fill(state_data: Any, more: int | None, ref: Any) -> tuple[Any, ...]:
+        if not ref:
+            return (no_update,) * 5
+        from biovista.web.viewer import open_from  # the viewer registers this module
+
+        cid = ctx.outputs_list[0]["id"]["cid"]
+        presses = 0 if ctx.triggered_id == "state" else int(more or 0)
+        data = DashboardData(context.settings, open_from(context, ref))
+        state = FilterState.model_validate(state_data or {})
+        return (*_filled(context, data, ref, cid, state, presses), presses)
+
+    @app.callback(
+        Output(_id("modal", MATCH), "opened"),
+        Output(_id("modal", MATCH), "title"),
+        Output(_id("full", MATCH), "src"),
+        Output(_id("problem", MATCH), "children"),
+        Output(_id("position", MATCH), "children"),
+        Output(_id("at", MATCH), "data"),
+        Input({"kind": "gallery-thumb", "cid": MATCH, "n": ALL}, "n_clicks"),
+        Input(_id("prev", MATCH), "n_clicks"),
+        Input(_id("next", MATCH), "n_clicks"),
+        State(_id("items", MATCH), "data"),
+        State(_id("at", MATCH), "data"),
+        prevent_initial_call=True,
+    )
+    def show(_: Any, __: Any, ___: Any, items: list[dict[str, Any]], at: int) -> tuple[Any, ...]:
+        trigger = ctx.triggered_id
+        if not items or not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
+            return (no_update,) * 6  # thumbnails drawn anew fire this too, unclicked
+        step = {"gallery-prev": -1, "gallery-next": 1}.get(trigger["kind"])
+        index = (int(at or 0) + step) % len(items) if step else int(trigger["n"])
+        item = items[index]
+        position = f"{index + 1} of {len(items)}"
+        return True, item["caption"], item["src"], item["problem"] or "", position, index
+
+
+def _filled(
+    context: WebContext,
+    data: DashboardData,
+    ref: dict[str, Any],
+    cid: str,
+    state: FilterState,
+    presses: int,
+) -> tuple[Any, Any, Any, Any]:
+    """Thumbnails, the "n of N images" line, the button's style and the viewer's list."""
+    spec = data.opened.spec.component(cid)
+    limit = getattr(spec, "limit", 24) * (presses + 1)
+    try:
+        page = images.gallery_page(context.settings, data, cid, state, limit)
+    except BiovistaError as exc:
+        return components.error_box(exc), "", {"display": "none"}, []
+    shown, total = len(page.items), page.total
+    count = f"{shown} of {total} images" if total > shown else f"{total} images"
+    if total == 0:
+        count = "No images match the filters" if not state.is_empty() else "No images"
+    items = [
+        {
+            "src": image_url(ref, cid, item.row, thumb=False),
+            "caption": item.caption,
+            "problem": item.problem,
+        }
+        for item in page.items
+    ]
+    thumbs = [_thumb(ref, cid, n, item) for n, item in enumerate(page.items)]
+    more = {"display": "none"} if total <= shown else {}
+    return thumbs, count, more, items
+
+
+def _thumb(ref: dict[str, Any], cid: str, n: int, item: images.GalleryItem) -> Any:
+    """One tile: the thumbnail and its caption, or why the image cannot be shown."""
+    picture: Any = (
+        html.Img(src=image_url(ref, cid, item.row, thumb=True), alt=item.caption)
+        if item.problem is None
+        else dmc.Alert(item.problem, color="red", className="bv-gallery-problem", maw=240)
+    )
+    return html.Button(
+        [picture, html.Div(item.caption, className="bv-gallery-caption")],
+        id={"kind": "gallery-thumb", "cid": cid, "n": n},
+        n_clicks=0,
+        title=item.caption,
+        className="bv-gallery-item",
+        style={
+            "border": "none",
+            "background": "none",
+            "padding": 0,
+            "cursor": "zoom-in",
+            "textAlign": "center",
+            "fontSize": "12px",
+            "color": "inherit",
+            "maxWidth": "240px",
+        },
+    )
