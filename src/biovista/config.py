@@ -6,11 +6,21 @@ so that biovista works with nothing else running.
 
 from __future__ import annotations
 
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def find_chromium() -> str | None:
+    """The first of chromium, chromium-browser and google-chrome found on the PATH."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
 
 
 class Settings(BaseSettings):
@@ -42,6 +52,12 @@ class Settings(BaseSettings):
     share; without it the keys are kept in ``<data dir>/keys``."""
     single_user: bool = False
     """No login: every request acts as a local admin. Only for ``biovista demo``."""
+
+    chromium_path: str | None = Field(default_factory=find_chromium)
+    """The Chromium that draws PNG and PDF exports; by default the first one on the PATH.
+    Without one those exports answer 503 and everything else works."""
+    snapshot_timeout: float = Field(30.0, gt=0)
+    """Seconds a PNG or PDF export may take to draw before it answers 504."""
 
     @property
     def resolved_database_url(self) -> str:

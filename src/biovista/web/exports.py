@@ -1,23 +1,38 @@
 """Downloads beside the viewer: the dashboard as YAML, the current view as standalone HTML,
-and a table's filtered rows as CSV. Each checks access exactly as the viewer does."""
+PNG or PDF, and a table's filtered rows as CSV. Each checks access exactly as the viewer does."""
 
 from __future__ import annotations
 
 import html
 import uuid
+from typing import Any
 
 import flask
 
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
 from biovista.models.dashboard import FilterState
-from biovista.services import dashboards
+from biovista.services import dashboards, snapshots
 from biovista.services.dashboard_view import DashboardData, OpenedDashboard, open_dashboard
+from biovista.services.snapshots import (
+    Format,
+    SnapshotBusyError,
+    SnapshotFailedError,
+    SnapshotTimeoutError,
+    SnapshotUnavailableError,
+    ViewRequest,
+)
 from biovista.web import figures
-from biovista.web.session import WebContext, current_principal
-from biovista.web.viewer import MAX_POINTS, decode_state
+from biovista.web.session import ACCESS_COOKIE, WebContext, current_principal
+from biovista.web.viewer import MAX_POINTS, decode_state, encode_state
 
 HTML_ROWS = 200
+PICTURE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
+PICTURE_ERRORS: list[tuple[type[BiovistaError], int]] = [
+    (SnapshotUnavailableError, 503),
+    (SnapshotTimeoutError, 504),
+    (SnapshotFailedError, 502),
+]
 
 
 def install_routes(server: flask.Flask, context: WebContext) -> None:
@@ -30,6 +45,22 @@ def install_routes(server: flask.Flask, context: WebContext) -> None:
             return open_dashboard(context.settings, current_principal(context), ident)
         except NotFoundError:
             flask.abort(404)
+
+    def shared(token: str) -> OpenedDashboard:
+        try:
+            return open_dashboard(context.settings, current_principal(context), None, token)
+        except NotFoundError:
+            flask.abort(404)
+
+    @server.get("/<dashboard_id>/export.<any(png, pdf):fmt>")
+    def export_picture(dashboard_id: str, fmt: Format) -> flask.Response:
+        view = opened(dashboard_id)
+        return _picture(context, view.title, f"/{view.id}", fmt)
+
+    @server.get("/shared/<token>/export.<any(png, pdf):fmt>")
+    def export_shared_picture(token: str, fmt: Format) -> flask.Response:
+        view = shared(token)
+        return _picture(context, view.title, f"/shared/{token}", fmt)
 
     @server.get("/<dashboard_id>/export.yaml")
     def export_yaml(dashboard_id: str) -> flask.Response:
@@ -57,7 +88,46 @@ def install_routes(server: flask.Flask, context: WebContext) -> None:
         return _download(rows.decode(), "text/csv", f"{view.title}-{component_id}.csv")
 
 
-def _download(body: str, mimetype: str, filename: str) -> flask.Response:
+def _picture(context: WebContext, title: str, where: str, fmt: Format) -> flask.Response:
+    """The view at ``where`` (below the viewer) drawn by the server's browser, as the caller
+    sees it: their own rights, the filter state and the theme of the request."""
+    theme = flask.request.args.get("theme", "light")
+    if theme not in ("light", "dark"):
+        return _text(f"theme must be 'light' or 'dark', not {theme!r}", 400)
+    state = decode_state("?" + flask.request.query_string.decode())
+    principal = current_principal(context)
+    token = snapshots.browser_credential(context.settings, context.keyring, principal)
+    view = ViewRequest(
+        url=_own_address(context) + flask.request.script_root + where + encode_state(state),
+        fmt=fmt,
+        theme="dark" if theme == "dark" else "light",
+        cookies={ACCESS_COOKIE: token} if token else {},
+    )
+    try:
+        body = snapshots.snapshot(context.settings, view)
+    except SnapshotBusyError as exc:
+        return _text(str(exc), 503, {"Retry-After": str(snapshots.BUSY_RETRY_SECONDS)})
+    except BiovistaError as exc:
+        status = next((code for kind, code in PICTURE_ERRORS if isinstance(exc, kind)), 500)
+        return _text(str(exc), status)
+    return _download(body, PICTURE_TYPES[fmt], f"{title}.{fmt}")
+
+
+def _own_address(context: WebContext) -> str:
+    """This process as the browser beside it reaches it: the socket the request arrived on,
+    never the Host header, which the client chooses."""
+    server: Any = (flask.request.environ.get("asgi.scope") or {}).get("server")
+    host, port = server or (context.settings.host, context.settings.port)
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in str(host) else f"http://{host}:{port}"
+
+
+def _text(message: str, status: int, headers: dict[str, str] | None = None) -> flask.Response:
+    return flask.Response(message, status=status, mimetype="text/plain", headers=headers)
+
+
+def _download(body: str | bytes, mimetype: str, filename: str) -> flask.Response:
     safe = "".join(c if c.isalnum() or c in "-_. " else "_" for c in filename)
     return flask.Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{safe}"'}
