@@ -75,3 +75,17 @@ def browser() -> Iterator[Any]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield launched
         launched.close()
+
+
+def sign_in(page: Any, base: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#login-email", email)
+    page.fill("#login-password", password)
+    page.click("#login-submit")
+    page.wait_for_url(f"{base}/")
+
+
+def choose(page: Any, selector: str, option: str) -> None:
+    """Pick ``option`` in a Mantine select as a person does: open it, click the option."""
+    page.locator(selector).click()
+    page.get_by_role("option", name=option, exact=True).click()

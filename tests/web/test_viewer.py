@@ -9,26 +9,19 @@ from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.session import session_scope
 from biovista.services.dashboards import list_dashboards, set_public
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import sign_in
 
 
 def penguins_dashboard(settings: Settings) -> str:
     with session_scope(settings.resolved_database_url) as session:
-        return str(list_dashboards(session, LOCAL_ADMIN, "penguins")[0].id)
+        boards = list_dashboards(session, LOCAL_ADMIN, "penguins")
+        return str(next(b.id for b in boards if b.title == "Penguins at a glance"))
 
 
 def metric(page: Any, cid: str) -> str:
     locator = page.locator(f'[id=\'{{"cid":"{cid}","kind":"metric"}}\'] .bv-metric-value')
     locator.wait_for()
     return str(locator.inner_text())
-
-
-def sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#login-email", email)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(f"{base}/")
 
 
 def test_a_filter_on_a_linked_collection_changes_metrics_and_survives_reload(

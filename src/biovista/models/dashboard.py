@@ -200,24 +200,34 @@ DEFAULT_SIZE: dict[str, tuple[int, int]] = {
 
 
 def with_layout(spec: DashboardSpec) -> DashboardSpec:
-    """Give every component without a position one below the placed ones, left to right."""
+    """Give every component without a position the first free place, top to bottom and
+    left to right, so components added one by one fill the rows instead of stacking."""
     tabs = []
     for tab in spec.tabs:
-        placed = [c.layout for c in tab.components if c.layout is not None]
-        bottom = max((layout.y + layout.h for layout in placed), default=0)
-        x, row_height, components = 0, 0, []
+        taken = [c.layout for c in tab.components if c.layout is not None]
+        components = []
         for component in tab.components:
             if component.layout is None:
-                w, h = DEFAULT_SIZE[component.type]
-                if x + w > GRID_COLUMNS:
-                    x, bottom, row_height = 0, bottom + row_height, 0
-                component = component.model_copy(
-                    update={"layout": GridPosition(x=x, y=bottom, w=w, h=h)}
-                )
-                x, row_height = x + w, max(row_height, h)
+                position = _first_free(taken, *DEFAULT_SIZE[component.type])
+                taken.append(position)
+                component = component.model_copy(update={"layout": position})
             components.append(component)
         tabs.append(tab.model_copy(update={"components": components}))
     return spec.model_copy(update={"tabs": tabs})
+
+
+def _first_free(taken: list[GridPosition], w: int, h: int) -> GridPosition:
+    bottom = max((p.y + p.h for p in taken), default=0)
+    for y in range(bottom + 1):
+        for x in range(GRID_COLUMNS - w + 1):
+            box = GridPosition(x=x, y=y, w=w, h=h)
+            if not any(_overlap(box, other) for other in taken):
+                return box
+    return GridPosition(x=0, y=bottom, w=w, h=h)
+
+
+def _overlap(a: GridPosition, b: GridPosition) -> bool:
+    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
 
 
 class Selection(StrictModel):

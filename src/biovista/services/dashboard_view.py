@@ -23,6 +23,7 @@ from biovista.models.dashboard import (
     FigureComponent,
     FilterComponent,
     FilterState,
+    ImageComponent,
     MetricComponent,
     MultiQCComponent,
     TableComponent,
@@ -182,8 +183,18 @@ class DashboardData:
         return filtered, metric_value(self._frame(spec.collection, FilterState(), None), spec)
 
     def options(self, component_id: str) -> dict[str, Any]:
-        spec = self._component(component_id, FilterComponent)
+        return self.options_for(self._component(component_id, FilterComponent))
+
+    def options_for(self, spec: FilterComponent) -> dict[str, Any]:
+        """Also for a filter not saved yet (the editor's preview)."""
+        self._readable(spec.collection)
         return filter_options(self._frame(spec.collection, FilterState(), None), spec)
+
+    def sample_rows(self, collection: str, columns: list[str], limit: int) -> pl.DataFrame:
+        """The first rows of a collection, for previewing a component not saved yet."""
+        self._readable(collection)
+        frame, _ = table_page(self._frame(collection, FilterState(), None), columns, 0, limit)
+        return frame
 
     def table(
         self,
@@ -205,6 +216,13 @@ class DashboardData:
             raise NotFoundError(f"no data component {component_id!r} in this dashboard")
         frame = self._frame(component.collection, state, None)
         return table_page(frame, [], offset, limit)
+
+    def image_rows(
+        self, component_id: str, state: FilterState
+    ) -> tuple[ImageComponent, pl.LazyFrame]:
+        """An image gallery and its filtered rows, which keep their stable ``_row`` ids."""
+        spec: ImageComponent = self._component(component_id, ImageComponent)
+        return spec, self._frame(spec.collection, state, None)
 
     def csv(self, component_id: str, state: FilterState) -> bytes:
         spec = self._component(component_id, TableComponent)

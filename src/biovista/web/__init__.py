@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from biovista.web.editor import build_editor
 from biovista.web.exports import install_routes
+from biovista.web.images import install_image_routes
 from biovista.web.management import build_management
 from biovista.web.session import WebContext
 from biovista.web.viewer import build_viewer
@@ -30,6 +31,7 @@ def mount_web(api: FastAPI, context: WebContext) -> None:
     """Mount the three apps; API routes, added before, keep precedence."""
     viewer = build_viewer(context)
     install_routes(viewer.server, context)
+    install_image_routes(viewer.server, context)
     api.mount("/dashboard-edit", _asgi(build_editor(context).server))
     api.mount("/dashboard", _asgi(viewer.server))
     management = _asgi(build_management(context).server)

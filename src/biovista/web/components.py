@@ -30,21 +30,15 @@ def card(component: Any, body: Any, editable: bool = False) -> Any:
     tools: list[Any] = []
     if editable:
         tools = [
-            dmc.ActionIcon(
-                "⧉",
-                id={"kind": "duplicate", "cid": component.id},
+            dmc.Button(
+                label,
+                id={"kind": action, "cid": component.id},
                 variant="subtle",
-                title="Duplicate",
+                color="red" if action == "delete" else None,
+                size="compact-xs",
                 className="bv-tool",
-            ),
-            dmc.ActionIcon(
-                "✕",
-                id={"kind": "delete", "cid": component.id},
-                variant="subtle",
-                color="red",
-                title="Delete",
-                className="bv-tool",
-            ),
+            )
+            for action, label in (("edit", "Edit"), ("duplicate", "Copy"), ("delete", "Delete"))
         ]
     header = dmc.Group(
         [
@@ -104,12 +98,17 @@ def body(component: Any, data: DashboardData, state: FilterState) -> Any:
     if kind in ("table", "multiqc"):
         return html.Div(id={"kind": "table", "cid": cid}, style={"height": "100%"})
     if kind == "image":
-        return html.Div(id={"kind": "gallery", "cid": cid}, className="bv-gallery")
+        from biovista.web.gallery import shell  # gallery draws its tiles with this module
+
+        return shell(cid)
     return html.Div()
 
 
-def filter_control(spec: FilterComponent, options: dict[str, Any], value: Any) -> Any:
-    ident = {"kind": "filter", "cid": spec.id}
+def filter_control(
+    spec: FilterComponent, options: dict[str, Any], value: Any, preview: bool = False
+) -> Any:
+    """The control of a filter; in a ``preview`` it is not wired to the dashboard's state."""
+    ident: Any = {"kind": "preview-filter" if preview else "filter", "cid": spec.id}
     label = spec.title or spec.column
     if spec.kind in ("select", "multiselect"):
         choices = [{"value": str(v), "label": str(v)} for v in options.get("values", [])]
@@ -152,15 +151,14 @@ def filter_control(spec: FilterComponent, options: dict[str, Any], value: Any) -
             id=ident,
             label=label,
             type="range",
-            value=value,
+            value=value if isinstance(value, list) and len(value) == 2 else [None, None],
             minDate=options.get("min"),
             maxDate=options.get("max"),
             clearable=True,
         )
     if spec.kind == "switch":
-        return dmc.Switch(
-            id={"kind": "filter-switch", "cid": spec.id}, label=label, checked=bool(value)
-        )
+        kind = "preview-filter" if preview else "filter-switch"
+        return dmc.Switch(id={"kind": kind, "cid": spec.id}, label=label, checked=bool(value))
     return dmc.TextInput(
         id=ident, label=label, value=value or "", placeholder="contains…", debounce=400
     )

@@ -1,42 +1,48 @@
-"""The editor app (``/dashboard-edit/<id>``): add, arrange, duplicate and delete components.
+"""The editor app (``/dashboard-edit/<id>``): add, edit, arrange, duplicate and delete
+components, and organize them in tabs.
 
 Every change saves itself through :mod:`biovista.services.dashboards` (editor role, with
 the revision the page was opened at, so two editors never silently overwrite each other).
+Changes that alter the set of components reload the page at the same tab; moving, resizing
+and retitling save in place.
 """
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Any
+from urllib.parse import parse_qs
 
 import dash_mantine_components as dmc
 import dash_snap_grid as dsg
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
-from biovista.models.dashboard import (
-    Component,
-    ComponentType,
-    DashboardSpec,
-    FigureKind,
-    FilterKind,
-    FilterState,
-    GridPosition,
-    MetricAgg,
-    Tab,
-    with_layout,
-)
+from biovista.models.dashboard import DashboardSpec, FilterState, with_layout
 from biovista.services import dashboards
-from biovista.services.dashboard_view import DashboardData, OpenedDashboard
-from biovista.web import components, figures
+from biovista.services.dashboard_view import OpenedDashboard
+from biovista.web import editor_form as form
 from biovista.web.components import ROW_HEIGHT
+from biovista.web.editor_preview import preview
+from biovista.web.editor_spec import (
+    changed_tabs,
+    new_id,
+    placed,
+    problem_text,
+    with_positions,
+)
 from biovista.web.session import WebContext, current_principal
 from biovista.web.shell import new_app, page_shell
 from biovista.web.viewer import open_from, parse_path, register_data_callbacks, render_page
 
-COMPONENT = TypeAdapter(Component)
-FIELDS = ["x", "y", "color", "column"]
+CELL = "cell-"  # grid cells are keyed by element id: the component's id, prefixed
+FIELD_STATES = [
+    State({"kind": "field", "name": ALL}, "id"),
+    State({"kind": "field", "name": ALL}, "value"),
+    State({"kind": "flag", "name": ALL}, "id"),
+    State({"kind": "flag", "name": ALL}, "checked"),
+]
 
 
 def build_editor(context: WebContext) -> Dash:
@@ -46,23 +52,57 @@ def build_editor(context: WebContext) -> Dash:
             dcc.Store(id="ref"),
             dcc.Store(id="state"),
             dcc.Store(id="revision"),
-            html.Div(id="save-status"),
             html.Div(id="page"),
         ]
     )
-    _register(app, context)
+    _register_page(app, context)
+    _register_changes(app, context)
+    _register_form(app, context)
     register_data_callbacks(app, context)
     return app
 
 
-def _register(app: Dash, context: WebContext) -> None:
+def _tab_from(search: str | None) -> int:
+    values = parse_qs((search or "").lstrip("?")).get("tab", ["0"])
+    return int(values[0]) if values[0].isdigit() else 0
+
+
+def _reload(opened: OpenedDashboard, tab: int) -> str:
+    return f"/dashboard-edit/{opened.id}?tab={tab}"
+
+
+def _save(
+    context: WebContext, opened: OpenedDashboard, spec: DashboardSpec, revision: int, title: str
+) -> int:
+    principal = current_principal(context)
+    if principal is None:
+        raise NotFoundError("sign in again to save")
+    with session_scope(context.settings.resolved_database_url) as session:
+        saved = dashboards.update_dashboard(
+            session, principal, opened.id, title, spec.model_dump(mode="json"), revision
+        )
+        return saved.revision
+
+
+def _failed(exc: Exception) -> Any:
+    return dmc.Alert(problem_text(exc), color="red", id="save-error", mb="sm")
+
+
+def _saved() -> Any:
+    return dmc.Text("all changes saved", size="xs", c="dimmed", id="saved")
+
+
+def _register_page(app: Dash, context: WebContext) -> None:
     @app.callback(
         Output("page", "children"),
         Output("ref", "data"),
         Output("revision", "data"),
+        Output("state", "data"),
         Input("url", "pathname"),
+        State("url", "search"),
     )
-    def page(pathname: str | None) -> tuple[Any, Any, Any]:
+    def page(pathname: str | None, search: str | None) -> tuple[Any, Any, Any, Any]:
+        """The editor shows the unfiltered data; setting the state fills the components."""
         dashboard_id, _ = parse_path(pathname)
         ref = {"id": str(dashboard_id) if dashboard_id else None, "link": None}
         try:
@@ -70,306 +110,261 @@ def _register(app: Dash, context: WebContext) -> None:
         except NotFoundError:
             opened = None
         if opened is None or not opened.can_edit:
-            return (
-                dmc.Alert(
-                    "There is no dashboard here that you may edit.", color="gray", id="not-found"
-                ),
-                no_update,
-                no_update,
+            missing = dmc.Alert(
+                "There is no dashboard here that you may edit.", color="gray", id="not-found"
             )
-        return editor_page(context, opened), ref, opened.revision
+            return missing, no_update, no_update, no_update
+        empty = FilterState().model_dump(mode="json")
+        return editor_page(context, opened, _tab_from(search)), ref, opened.revision, empty
 
-    @app.callback(
-        Output("preview", "children"),
-        Input("preview-button", "n_clicks"),
-        State("ref", "data"),
-        *_wizard_states(),
-        prevent_initial_call=True,
-    )
-    def preview(_: int | None, ref: Any, *values: Any) -> Any:
-        try:
-            opened = open_from(context, ref)
-            component = _new_component(opened, *values)
-            return _render_one(context, opened, component)
-        except (BiovistaError, ValidationError) as exc:
-            return components.error_box(
-                exc if isinstance(exc, BiovistaError) else BiovistaError(_short(exc))
-            )
 
-    @app.callback(
-        Output("wizard-columns", "children"),
-        Input("new-collection", "value"),
-        Input("new-type", "value"),
-        State("ref", "data"),
-    )
-    def column_fields(collection: str | None, kind: str | None, ref: Any) -> Any:
-        if not ref or not collection:
-            return no_update
-        opened = open_from(context, ref)
-        names = list(opened.columns.get(collection, []))
-        return _column_selects(names, kind)
-
+def _register_changes(app: Dash, context: WebContext) -> None:
     @app.callback(
         Output("redirect", "href"),
         Output("save-status", "children"),
-        Input("add-component", "n_clicks"),
         Input({"kind": "delete", "cid": ALL}, "n_clicks"),
         Input({"kind": "duplicate", "cid": ALL}, "n_clicks"),
         Input("add-tab", "n_clicks"),
+        Input("rename-tab", "n_clicks"),
+        Input("confirm-delete-tab", "submit_n_clicks"),
         State("ref", "data"),
         State("revision", "data"),
         State("tabs", "value"),
-        State("new-tab", "value"),
-        *_wizard_states(),
+        State("tab-name", "value"),
         prevent_initial_call=True,
     )
-    def change(
-        add: Any,
-        deletes: Any,
-        dups: Any,
-        add_tab: Any,
-        ref: Any,
-        revision: int,
-        tab: str | None,
-        tab_name: str | None,
-        *values: Any,
-    ) -> tuple[Any, Any]:
+    def change(*args: Any) -> tuple[Any, Any]:
+        ref, revision, tab, tab_name = args[-4:]
         trigger = ctx.triggered_id
-        if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
+        if not ctx.triggered[0]["value"]:
             return no_update, no_update  # a button appearing, not a click
         try:
             opened = open_from(context, ref)
-            spec = _changed(opened, trigger, int(tab or 0), tab_name, values)
-            _save(context, opened, spec, revision)
+            spec, shown = changed_tabs(opened.spec, trigger, int(tab or 0), tab_name)
+            _save(context, opened, spec, revision, opened.title)
         except (BiovistaError, ValidationError) as exc:
-            text = str(exc) if isinstance(exc, BiovistaError) else _short(exc)
-            return no_update, dmc.Alert(text, color="red", id="save-error")
-        return f"/dashboard-edit/{opened.id}", ""
+            return no_update, _failed(exc)
+        return _reload(opened, shown), _saved()
 
     @app.callback(
         Output("revision", "data", allow_duplicate=True),
         Output("save-status", "children", allow_duplicate=True),
         Input({"kind": "layout-grid", "tab": ALL}, "layout"),
+        Input("title-input", "value"),
         State("ref", "data"),
         State("revision", "data"),
         prevent_initial_call=True,
     )
-    def moved(layouts: list[Any], ref: Any, revision: int) -> tuple[Any, Any]:
+    def in_place(_: Any, title: str | None, ref: Any, revision: int) -> tuple[Any, Any]:
+        """Moves, resizes and a new title save without reloading the page."""
         opened = open_from(context, ref)
-        tab = ctx.triggered_id["tab"]
-        spec = _with_positions(opened.spec, tab, ctx.triggered[0]["value"] or [])
-        if spec == opened.spec:
+        spec, new_title = opened.spec, opened.title
+        if ctx.triggered_id == "title-input":
+            new_title = (title or "").strip() or opened.title
+        else:
+            moved = [
+                item | {"i": item["i"].removeprefix(CELL)}
+                for item in ctx.triggered[0]["value"] or []
+            ]
+            spec = with_positions(spec, ctx.triggered_id["tab"], moved)
+        if spec == opened.spec and new_title == opened.title:
             return no_update, no_update
         try:
-            saved = _save(context, opened, spec, revision)
+            saved = _save(context, opened, spec, revision, new_title)
         except BiovistaError as exc:
-            return no_update, dmc.Alert(str(exc), color="red", id="save-error")
-        return saved, dmc.Text("saved", size="xs", c="dimmed", id="saved")
+            return no_update, _failed(exc)
+        return saved, _saved()
 
 
-def _wizard_states() -> list[State]:
-    return [
-        State("new-type", "value"),
-        State("new-collection", "value"),
-        State("new-kind", "value"),
-        State("new-title", "value"),
-        State("new-markdown", "value"),
-        *[State({"kind": "field", "name": n}, "value") for n in FIELDS],
-    ]
+def _register_form(app: Dash, context: WebContext) -> None:
+    @app.callback(
+        Output("confirm-delete-tab", "displayed"),
+        Input("delete-tab", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def ask_before_deleting_a_tab(_: Any) -> bool:
+        return True
 
+    @app.callback(
+        Output("form-modal", "opened"),
+        Output("form-modal", "title"),
+        Output("form-target", "data"),
+        Output("form-type", "value"),
+        Output("form-collection", "value"),
+        Output("form-kind", "value"),
+        Output("form-title", "value"),
+        Output("form-tab", "value"),
+        Output("form-prefill", "data"),
+        Output("form-save", "children"),
+        Output("form-error", "children", allow_duplicate=True),
+        Input("add-component", "n_clicks"),
+        Input({"kind": "edit", "cid": ALL}, "n_clicks"),
+        Input("form-cancel", "n_clicks"),
+        State("ref", "data"),
+        State("tabs", "value"),
+        State("form-collection", "value"),
+        prevent_initial_call=True,
+    )
+    def open_form(*args: Any) -> tuple[Any, ...]:
+        ref, tab, collection = args[-3:]
+        if not ctx.triggered[0]["value"]:
+            return (no_update,) * 11
+        if ctx.triggered_id == "form-cancel":
+            return (False,) + (no_update,) * 10
+        if ctx.triggered_id == "add-component":
+            empty: dict[str, Any] = {"fields": {}}
+            head = (True, "Add a component", None, "figure", collection, "scatter", "")
+            return (*head, tab or "0", empty, "Add to dashboard", None)
+        opened = open_from(context, ref)
+        cid = ctx.triggered_id["cid"]
+        component = opened.spec.component(cid)
+        if component is None:
+            return (no_update,) * 11
+        values = form.values_of(component)
+        where = next(str(n) for n, t in enumerate(opened.spec.tabs) if component in t.components)
+        edit = (True, f"Edit {cid}", cid, values["type"], values["collection"], values["kind"])
+        return (*edit, values["title"], where, values, "Save changes", None)
 
-def _short(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    @app.callback(
+        Output("form-kind", "data"),
+        Output("form-kind", "value", allow_duplicate=True),
+        Output("form-kind", "display"),
+        Output("form-collection", "disabled"),
+        Input("form-type", "value"),
+        State("form-kind", "value"),
+        prevent_initial_call=True,
+    )
+    def kinds(kind_of: str | None, kind: str | None) -> tuple[Any, ...]:
+        _, choices = form.kind_choices(kind_of)
+        # Always set the kind: the fields callback follows it (not the type), so it runs once,
+        # after this one, whatever opened or changed the form.
+        chosen = kind if kind in choices else (choices[0] if choices else None)
+        return choices, chosen, "block" if choices else "none", kind_of == "text"
 
+    @app.callback(
+        Output("form-fields", "children"),
+        Input("form-kind", "value"),
+        Input("form-collection", "value"),
+        Input("form-prefill", "data"),
+        State("form-type", "value"),
+        State("ref", "data"),
+        *FIELD_STATES,
+        prevent_initial_call=True,
+    )
+    def fields(kind: str, collection: str, prefill: Any, kind_of: str, ref: Any, *now: Any) -> Any:
+        """Show the settings this type and kind use, keeping what was already chosen."""
+        chosen = form.collected(*now)
+        names = form.fields_for(kind_of, kind)
+        triggers = set(ctx.triggered_prop_ids.values())
+        if "form-prefill" in triggers and prefill:
+            chosen = prefill.get("fields", {})
+        elif set(names) == set(chosen) and not triggers & {"form-collection"}:
+            return no_update  # same inputs: keep them, and what is being typed in them
+        columns = open_from(context, ref).columns.get(collection or "", [])
+        return form.field_inputs(names, columns, chosen)
 
-def _new_component(
-    opened: OpenedDashboard,
-    kind: str | None,
-    collection: str | None,
-    sub: str | None,
-    title: str | None,
-    markdown: str | None,
-    *fields: Any,
-) -> Any:
-    taken = {c.id for c in opened.spec.components()}
-    number = len(taken) + 1
-    while f"{kind}-{number}" in taken:
-        number += 1
-    document: dict[str, Any] = {"type": kind, "id": f"{kind}-{number}", "title": title or ""}
-    if kind != "text":
-        document["collection"] = collection
-    if kind == "text":
-        document["markdown"] = markdown or ""
-    elif kind == "figure":
-        document["kind"] = sub or "scatter"
-    elif kind == "metric":
-        document["agg"] = sub or "count"
-    elif kind == "filter":
-        document["kind"] = sub or "multiselect"
-    for name, value in zip(FIELDS, fields, strict=False):
-        if value:
-            document[name] = value
-    if kind in ("table", "image", "multiqc"):
-        document.pop("x", None), document.pop("y", None), document.pop("color", None)
-    if kind not in ("metric", "filter", "image"):
-        document.pop("column", None)
-    if kind in ("metric", "filter"):
-        document.pop("x", None), document.pop("y", None), document.pop("color", None)
-    return COMPONENT.validate_python(document)
-
-
-def _changed(
-    opened: OpenedDashboard, trigger: Any, tab: int, tab_name: str | None, values: tuple[Any, ...]
-) -> DashboardSpec:
-    tabs = [t.model_copy(deep=True) for t in opened.spec.tabs]
-    if trigger == "add-tab":
-        tabs.append(Tab(name=(tab_name or f"Tab {len(tabs) + 1}").strip()))
-    elif trigger == "add-component":
-        tabs[tab].components.append(_new_component(opened, *values))
-    elif isinstance(trigger, dict):
-        for t in tabs:
-            for n, c in enumerate(t.components):
-                if c.id != trigger["cid"]:
-                    continue
-                if trigger["kind"] == "delete":
-                    del t.components[n]
-                else:
-                    copy = _new_component(
-                        opened, c.type, getattr(c, "collection", None), None, None, None
-                    )
-                    t.components.insert(n + 1, c.model_copy(update={"id": copy.id, "layout": None}))
-                break
-    return with_layout(opened.spec.model_copy(update={"tabs": tabs}))
-
-
-def _with_positions(spec: DashboardSpec, tab: int, layout: list[dict[str, Any]]) -> DashboardSpec:
-    where = {item["i"]: item for item in layout}
-    tabs = [t.model_copy(deep=True) for t in spec.tabs]
-    for component in tabs[tab].components:
-        item = where.get(component.id)
-        if item:
-            component.layout = GridPosition(
-                x=int(item["x"]), y=int(item["y"]), w=int(item["w"]), h=int(item["h"])
-            )
-    return spec.model_copy(update={"tabs": tabs})
-
-
-def _save(context: WebContext, opened: OpenedDashboard, spec: DashboardSpec, revision: int) -> int:
-    principal = current_principal(context)
-    if principal is None:
-        raise NotFoundError("sign in again to save")
-    with session_scope(context.settings.resolved_database_url) as session:
-        saved = dashboards.update_dashboard(
-            session, principal, opened.id, opened.title, spec.model_dump(mode="json"), revision
+    @app.callback(
+        Output("form-preview", "children"),
+        Input({"kind": "field", "name": ALL}, "value"),
+        Input({"kind": "flag", "name": ALL}, "checked"),
+        Input("form-kind", "value"),
+        State("form-title", "value"),
+        State("form-type", "value"),
+        State("form-collection", "value"),
+        State("form-target", "data"),
+        State("ref", "data"),
+        *FIELD_STATES,
+        prevent_initial_call=True,
+    )
+    def live_preview(*args: Any) -> Any:
+        _, _, kind, title, kind_of, collection, target, ref = args[:8]
+        opened = open_from(context, ref)
+        document = form.document(
+            kind_of, target or "preview", collection, kind, title, form.collected(*args[8:])
         )
-        return saved.revision
+        return preview(context, opened, document)
+
+    @app.callback(
+        Output("redirect", "href", allow_duplicate=True),
+        Output("form-error", "children"),
+        Input("form-save", "n_clicks"),
+        State("form-type", "value"),
+        State("form-collection", "value"),
+        State("form-kind", "value"),
+        State("form-title", "value"),
+        State("form-target", "data"),
+        State("form-tab", "value"),
+        State("ref", "data"),
+        State("revision", "data"),
+        *FIELD_STATES,
+        prevent_initial_call=True,
+    )
+    def save_component(clicks: Any, *args: Any) -> tuple[Any, Any]:
+        if not clicks:
+            return no_update, no_update  # the form appearing, not a click
+        kind_of, collection, kind, title, target, tab, ref, revision = args[:8]
+        try:
+            opened = open_from(context, ref)
+            cid = target or new_id(opened.spec, kind_of)
+            values = form.collected(*args[8:])
+            component = form.build(form.document(kind_of, cid, collection, kind, title, values))
+            spec = with_layout(placed(opened.spec, component, target, int(tab or 0)))
+            _save(context, opened, spec, revision, opened.title)
+        except (BiovistaError, ValidationError) as exc:
+            return no_update, _failed(exc)
+        return _reload(opened, int(tab or 0)), None
 
 
-def _render_one(context: WebContext, opened: OpenedDashboard, component: Any) -> Any:
-    data = DashboardData(context.settings, opened)
-    state = FilterState()
-    if component.type == "figure":
-        result = data.figure_for(component, state)
-        return dcc.Graph(figure=figures.build_figure(component, result), id="preview-graph")
-    if component.type == "metric":
-        value = data.metric_for(component, state)
-        return html.Div(components.metric_card(value, value, component.unit), id="preview-metric")
-    return components.body(component, data, state)
-
-
-def editor_page(context: WebContext, opened: OpenedDashboard) -> Any:
-    viewer = render_page(context, opened, FilterState(), arrange=editable_grid)
-    collections = sorted(opened.table_keys)
-    wizard = dmc.Paper(
-        dmc.Stack(
+def editor_page(context: WebContext, opened: OpenedDashboard, tab: int) -> Any:
+    viewer = render_page(context, opened, FilterState(), arrange=editable_grid, tab=tab)
+    names = [t.name for t in opened.spec.tabs]
+    toolbar = dmc.Paper(
+        dmc.Group(
             [
-                dmc.Text("Add a component", fw=700),
-                dmc.Group(
-                    [
-                        dmc.Select(
-                            id="new-type",
-                            label="Type",
-                            data=list(get_args(ComponentType)),
-                            value="figure",
-                            w=130,
-                        ),
-                        dmc.Select(
-                            id="new-collection",
-                            label="Collection",
-                            data=collections,
-                            value=collections[0] if collections else None,
-                            w=170,
-                        ),
-                        dmc.Select(
-                            id="new-kind",
-                            label="Kind / aggregate",
-                            w=150,
-                            clearable=True,
-                            data=sorted(
-                                {*get_args(FigureKind), *get_args(MetricAgg), *get_args(FilterKind)}
-                            ),
-                        ),
-                        dmc.TextInput(id="new-title", label="Title", w=160),
-                    ],
-                    align="end",
+                dmc.TextInput(
+                    id="title-input", value=opened.title, label="Title", w=260, debounce=600
                 ),
-                html.Div(id="wizard-columns"),
-                dmc.Textarea(id="new-markdown", label="Markdown (text components)", autosize=True),
-                dmc.Group(
-                    [
-                        dmc.Button("Preview", id="preview-button", variant="light"),
-                        dmc.Button("Add to dashboard", id="add-component"),
-                    ]
-                ),
-                html.Div(id="preview"),
-                dmc.Group(
-                    [
-                        dmc.TextInput(id="new-tab", placeholder="new tab name"),
-                        dmc.Button("Add tab", id="add-tab", variant="default"),
-                    ]
+                dmc.Button("Add component", id="add-component", mt="lg"),
+                dmc.TextInput(id="tab-name", label="Tab name", w=160),
+                dmc.Button("Add tab", id="add-tab", variant="default", mt="lg"),
+                dmc.Button("Rename tab", id="rename-tab", variant="default", mt="lg"),
+                dmc.Button("Delete tab", id="delete-tab", variant="default", color="red", mt="lg"),
+                dcc.ConfirmDialog(
+                    id="confirm-delete-tab",
+                    message="Delete this tab and every component on it?",
                 ),
                 dmc.Anchor(
-                    "View dashboard", href=f"/dashboard/{opened.id}", refresh=True, id="view-link"
+                    "View dashboard",
+                    href=f"/dashboard/{opened.id}",
+                    refresh=True,
+                    id="view-link",
+                    mt="lg",
                 ),
-            ]
+                html.Div(id="save-status", style={"marginTop": "24px"}),
+            ],
+            align="start",
         ),
         withBorder=True,
         p="sm",
         mb="md",
     )
-    return html.Div([wizard, viewer])
-
-
-def _column_selects(names: list[str], kind: str | None) -> Any:
-    labels = {"x": "x", "y": "y", "color": "colour", "column": "column (metric, filter, image)"}
-    return dmc.Group(
-        [
-            dmc.Select(
-                id={"kind": "field", "name": name},
-                label=labels[name],
-                data=names,
-                clearable=True,
-                searchable=True,
-                w=170,
-            )
-            for name in FIELDS
-        ]
-    )
+    modal = form.form_modal(sorted(opened.table_keys), names)
+    return html.Div([toolbar, modal, viewer])
 
 
 def editable_grid(tab: int, cards: list[tuple[Any, Any]]) -> Any:
     """The grid the editor drags and resizes on; its layout is saved as it changes."""
     layout = [
-        {"i": c.id, "x": c.layout.x, "y": c.layout.y, "w": c.layout.w, "h": c.layout.h}
+        {"i": CELL + c.id, "x": c.layout.x, "y": c.layout.y, "w": c.layout.w, "h": c.layout.h}
         for c, _ in cards
         if c.layout
     ]
+    sizes = ("lg", "md", "sm", "xs", "xxs")
     return dsg.ResponsiveGrid(
         id={"kind": "layout-grid", "tab": tab},
-        children=[html.Div(element, key=c.id, id=f"cell-{c.id}") for c, element in cards],
-        layout=layout,
-        layouts={"lg": layout},
-        cols={"lg": 12, "md": 12, "sm": 12, "xs": 12, "xxs": 12},
+        children=[html.Div(element, id=CELL + c.id, className="bv-cell") for c, element in cards],
+        layouts=dict.fromkeys(sizes, layout),
+        cols=dict.fromkeys(sizes, 12),
         rowHeight=ROW_HEIGHT,
         draggableHandle=".bv-handle",
         compactType="vertical",

@@ -19,6 +19,7 @@ CSS = """
 .bv-gallery { display: flex; flex-wrap: wrap; gap: 8px; }
 .bv-gallery img { height: 120px; border-radius: 4px; cursor: zoom-in; }
 .bv-handle { cursor: move; }
+.bv-cell { height: 100%; }
 """.replace("ROW_HEIGHT", str(ROW_HEIGHT))
 
 
@@ -69,6 +70,7 @@ def page_shell(content: list[Any]) -> Any:
             dcc.Location(id="url", refresh="callback-nav"),
             dcc.Location(id="redirect", refresh=True),
             dcc.Store(id="theme", storage_type="local"),
+            dcc.Store(id="grid-kick"),
             header,
             html.Div(content, style={"padding": "12px 16px"}),
         ],

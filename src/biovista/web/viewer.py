@@ -19,7 +19,9 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_upda
 from biovista.errors import BiovistaError, NotFoundError
 from biovista.models.dashboard import FilterState, Selection
 from biovista.services.dashboard_view import DashboardData, OpenedDashboard, open_dashboard
-from biovista.web import components, figures
+from biovista.web import components, figures, gallery
+from biovista.web.grids import register_grid_kick
+from biovista.web.picture_links import register_picture_links
 from biovista.web.session import WebContext, current_principal
 from biovista.web.shell import new_app, page_shell, static_grid
 
@@ -103,6 +105,7 @@ def _register(app: Dash, context: WebContext) -> None:
         return render_page(context, opened, state), ref, state.model_dump()
 
     register_data_callbacks(app, context)
+    register_picture_links(app)
 
 
 def _next_state(previous: dict[str, Any] | None) -> tuple[Any, Any]:
@@ -110,7 +113,10 @@ def _next_state(previous: dict[str, Any] | None) -> tuple[Any, Any]:
     state = FilterState.model_validate(previous or {})
     trigger = ctx.triggered_id
     if trigger == "reset":
-        state = FilterState()
+        # Drawing the page fires every control at once, "reset" first and unclicked: that
+        # must keep the state the URL brought.
+        if ctx.triggered[0]["value"]:
+            state = FilterState()
     elif isinstance(trigger, dict):
         cid = trigger["cid"]
         value = ctx.triggered[0]["value"]
@@ -150,6 +156,7 @@ def render_page(
     opened: OpenedDashboard,
     state: FilterState,
     arrange: Callable[[int, list[tuple[Any, Any]]], Any] | None = None,
+    tab: int = 0,
 ) -> Any:
     """The dashboard's tabs and cards; the editor passes its draggable grid as ``arrange``."""
     editable = arrange is not None
@@ -173,6 +180,8 @@ def render_page(
         dmc.Anchor(
             "HTML", href=f"/dashboard/{opened.id}/export.html", refresh=True, id="export-html"
         ),
+        dmc.Anchor("PNG", href=f"/dashboard/{opened.id}/export.png", refresh=True, id="export-png"),
+        dmc.Anchor("PDF", href=f"/dashboard/{opened.id}/export.pdf", refresh=True, id="export-pdf"),
     ]
     tabs = opened.spec.tabs
     panels = [
@@ -188,6 +197,7 @@ def render_page(
         )
         for n, tab in enumerate(tabs)
     ]
+    ready: dict[str, Any] = {"data-ready": "false"}  # "true" once the data callback answered
     return html.Div(
         [
             dmc.Group(
@@ -209,10 +219,12 @@ def render_page(
                     dmc.TabsList([dmc.TabsTab(t.name, value=str(n)) for n, t in enumerate(tabs)]),
                     *panels,
                 ],
-                value="0",
+                value=str(tab if 0 <= tab < len(tabs) else 0),
                 id="tabs",
             ),
-        ]
+        ],
+        id="dashboard-view",
+        **ready,
     )
 
 
@@ -222,6 +234,8 @@ def _static(_: int, cards: list[tuple[Any, Any]]) -> Any:
 
 def register_data_callbacks(app: Dash, context: WebContext) -> None:
     """Follow the filter controls and fill every data component: viewer and editor."""
+    register_grid_kick(app)
+    gallery.register_gallery_callbacks(app, context)
 
     @app.callback(
         Output("state", "data", allow_duplicate=True),
@@ -243,6 +257,7 @@ def register_data_callbacks(app: Dash, context: WebContext) -> None:
         Output({"kind": "full", "cid": ALL}, "style"),
         Output({"kind": "metric", "cid": ALL}, "children"),
         Output({"kind": "table", "cid": ALL}, "children"),
+        Output("dashboard-view", "data-ready"),
         Input("state", "data"),
         Input({"kind": "full", "cid": ALL}, "n_clicks"),
         State("ref", "data"),
@@ -250,7 +265,7 @@ def register_data_callbacks(app: Dash, context: WebContext) -> None:
     )
     def refresh(state_data: Any, full_clicks: list[Any], ref: Any, theme: Any) -> tuple[Any, ...]:
         if not ref:
-            return no_update, no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update, no_update, no_update
         opened = open_from(context, ref)
         data = DashboardData(context.settings, opened)
         state = FilterState.model_validate(state_data or {})
@@ -270,6 +285,7 @@ def register_data_callbacks(app: Dash, context: WebContext) -> None:
             [s for _, _, s in figure_results],
             metrics,
             tables,
+            "true",
         )
 
     @app.callback(
