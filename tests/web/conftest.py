@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from biovista.api.app import create_app
 from biovista.config import Settings
@@ -86,6 +87,17 @@ def sign_in(page: Any, base: str, email: str, password: str = PASSWORD) -> None:
 
 
 def choose(page: Any, selector: str, option: str) -> None:
-    """Pick ``option`` in a Mantine select as a person does: open it, click the option."""
-    page.locator(selector).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick ``option`` in a Mantine select as a person does: open it, click the option.
+
+    A select that is redrawn while open (its options follow another choice) closes: then
+    open it again, as a person would."""
+    for _ in range(5):
+        page.locator(selector).click()
+        wanted = page.get_by_role("option", name=option, exact=True)
+        try:
+            wanted.wait_for(timeout=6000)
+            wanted.click(timeout=6000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"{selector} never offered {option!r}")

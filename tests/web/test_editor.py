@@ -91,9 +91,24 @@ def test_build_arrange_and_filter_a_dashboard_in_the_editor(
         page, "table", "Rows", {"collection": "physical", "columns": ["individual_id", "species"]}
     )
     add_component(page, "text", "Notes", {"markdown": "Measured in **three** runs."})
+    add_component(
+        page, "image", "Plots", {"collection": "plots", "column": "image", "label": "title"}
+    )
 
     spec = components_of(saved_spec(settings, dashboard_id))
-    assert set(spec) == {"figure-1", "metric-1", "metric-2", "filter-1", "table-1", "text-1"}
+    assert set(spec) == {
+        "figure-1",
+        "metric-1",
+        "metric-2",
+        "filter-1",
+        "table-1",
+        "text-1",
+        "image-1",
+    }
+    assert (spec["image-1"]["column"], spec["image-1"]["label"]) == ("image", "title")
+    gallery = page.locator(ident("card", cid="image-1"))
+    gallery.get_by_text("12 images").wait_for()  # three runs drew four plots each
+    assert gallery.locator(".bv-gallery-item img").count() == 12
     assert spec["figure-1"]["x"] == "bill_length_mm" and spec["figure-1"]["kind"] == "scatter"
     mean = spec["metric-1"]
     assert (mean["title"], mean["agg"], mean["column"]) == ("Mean mass", "mean", "body_mass_g")
@@ -196,3 +211,26 @@ def table_rows(page: Any, cid: str) -> int:
         arg=cid,
     )
     return int(page.evaluate(script, cid))
+
+
+def test_a_multiqc_plot_is_added_from_an_ingested_report(
+    server: tuple[str, Settings], browser: Any
+) -> None:
+    base, settings = server
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    sign_in(page, base, "owner@example.org")
+    choose(page, "#new-project", "ampliseq-qc")
+    page.fill("#new-title", "Reads by hand")
+    page.click("#create-dashboard")
+    page.wait_for_url(re.compile(r".*/dashboard-edit/"))
+    dashboard_id = page.url.split("/dashboard-edit/")[1].split("?")[0]
+    page.locator("#add-component").wait_for()
+    add_component(page, "multiqc", "Read counts", {"collection": "sequence_counts", "kind": "plot"})
+    saved = components_of(saved_spec(settings, dashboard_id))["multiqc-1"]
+    assert (saved["collection"], saved["view"]) == ("sequence_counts", "plot")
+    card = page.locator(ident("card", cid="multiqc-1"))
+    card.locator(".js-plotly-plot .trace, .bv-error").first.wait_for()
+    assert card.locator(".bv-error").count() == 0, card.inner_text()
+    # sequence_counts holds unique and duplicate reads per sample: one bar trace for each
+    assert card.locator(".js-plotly-plot .trace.bars").count() == 2
+    page.close()

@@ -64,7 +64,7 @@ def body(component: Any, data: DashboardData, state: FilterState) -> Any:
     kind = component.type
     if kind == "text":
         return dcc.Markdown(component.markdown, className="bv-markdown")
-    if kind == "figure":
+    if kind == "figure" or (kind == "multiqc" and component.view == "plot"):
         return html.Div(
             [
                 dmc.Group(

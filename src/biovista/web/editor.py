@@ -253,13 +253,15 @@ def _register_form(app: Dash, context: WebContext) -> None:
     )
     def fields(kind: str, collection: str, prefill: Any, kind_of: str, ref: Any, *now: Any) -> Any:
         """Show the settings this type and kind use, keeping what was already chosen."""
-        chosen = form.collected(*now)
+        current = form.collected(*now)
         names = form.fields_for(kind_of, kind)
         triggers = set(ctx.triggered_prop_ids.values())
-        if "form-prefill" in triggers and prefill:
-            chosen = prefill.get("fields", {})
-        elif set(names) == set(chosen) and not triggers & {"form-collection"}:
+        if set(names) == set(current) and not triggers & {"form-collection", "form-prefill"}:
             return no_update  # same inputs: keep them, and what is being typed in them
+        # The settings of the component being edited stay the fallback while the form is
+        # open: Dash may run this twice when the form opens, the second time with stale state.
+        filled = {k: v for k, v in current.items() if v not in (None, "", [], False)}
+        chosen = {**(prefill or {}).get("fields", {}), **filled}
         columns = open_from(context, ref).columns.get(collection or "", [])
         return form.field_inputs(names, columns, chosen)
 

@@ -35,7 +35,13 @@ def home_page(context: WebContext, principal: Principal) -> Any:
         return dmc.Text("No project is visible to you yet.")
     creator = dmc.Group(
         [
-            dmc.Select(id="new-project", data=names, placeholder="project", value=names[0]),
+            dmc.Select(
+                id="new-project",
+                data=names,
+                placeholder="project",
+                value=names[0],
+                allowDeselect=False,
+            ),
             dmc.TextInput(id="new-title", placeholder="dashboard title"),
             dmc.Button("New dashboard", id="create-dashboard"),
             import_control(),
