@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import uvicorn
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from biovista.api.app import create_app
 from biovista.config import Settings
@@ -32,6 +33,8 @@ ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "a long enough password"
+# A 2-core CI machine running two browser workers is slow: wait as long as locators do.
+expect.set_options(timeout=30_000)
 
 
 def _free_port() -> int:
@@ -92,9 +95,9 @@ def choose(page: Any, selector: str, option: str) -> None:
     A select that is redrawn while open (its options follow another choice) closes: then
     open it again, as a person would."""
     for _ in range(5):
-        page.locator(selector).click()
         wanted = page.get_by_role("option", name=option, exact=True)
         try:
+            page.locator(selector).click(timeout=10_000)
             wanted.wait_for(timeout=6000)
             wanted.click(timeout=6000)
             return

@@ -23,11 +23,14 @@ def add_component(page: Any, kind_of: str, title: str, settings: dict[str, Any])
     """Open the form, fill it as a person would, wait for the preview, add."""
     page.click("#add-component")
     page.locator("#form-type").get_by_text(kind_of, exact=True).click()
+    settled(page)
     for name, value in settings.items():
         if name == "collection":
             choose(page, "#form-collection", value)
+            settled(page)
         elif name == "kind":
             choose(page, "#form-kind", value)
+            settled(page)
         elif name == "markdown":
             page.fill(ident("field", name="markdown"), value)
             shown = value.replace("**", "")
@@ -45,6 +48,15 @@ def add_component(page: Any, kind_of: str, title: str, settings: dict[str, Any])
     count = page.locator(".bv-card").count()
     page.click("#form-save")
     page.wait_for_function(f"() => document.querySelectorAll('.bv-card').length === {count + 1}")
+
+
+def settled(page: Any) -> None:
+    """Wait until the form's fields are drawn for the latest choice (no callback pending):
+    a select redrawn while a person opens it would close under their pointer."""
+    page.wait_for_function(
+        '() => !document.querySelector(\'#form-fields[data-dash-is-loading="true"],'
+        ' #form-kind[data-dash-is-loading="true"]\')'
+    )
 
 
 def saved_spec(settings: Settings, dashboard_id: str) -> dict[str, Any]:

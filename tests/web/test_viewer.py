@@ -86,3 +86,30 @@ def test_the_public_link_works_logged_out(server: tuple[str, Settings], browser:
     assert metric(page, "mean-mass") == "4,201.75 g"
     assert re.search("Sign in", page.inner_text("body"))
     context.close()
+
+
+def test_clicking_a_bar_filters_the_other_components(
+    server: tuple[str, Settings], browser: Any
+) -> None:
+    base, settings = server
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    sign_in(page, base, "owner@example.org")
+    page.goto(f"{base}/dashboard/{penguins_dashboard(settings)}")
+    assert metric(page, "birds") == "342"
+    bars = page.locator('[id=\'{"cid":"species-bar","kind":"graph"}\'] .trace.bars .point path')
+    page.locator("#dashboard-view[data-ready='true']").wait_for()
+    bars.first.scroll_into_view_if_needed()
+    box = bars.first.bounding_box()  # the first bar: adelie, 151 birds
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # Plotly listens on the drag layer above the bars: point and click where a person would.
+    page.mouse.move(x, y)
+    page.locator(".hovertext").first.wait_for()  # Plotly knows which bar is under the pointer
+    page.mouse.click(x, y)
+    page.wait_for_function(
+        '() => document.querySelector(\'[id=\\\'{"cid":"birds","kind":"metric"}\\\']\')'
+        ".innerText.startsWith('151')"
+    )
+    assert "of 342 unfiltered" in page.inner_text('[id=\'{"cid":"birds","kind":"metric"}\']')
+    assert metric(page, "species-n") == "1"
+    assert "species-bar" in page.url and "adelie" in page.url
+    page.close()
