@@ -24,12 +24,22 @@ from biovista.config import Settings
 from biovista.db.migrate import ensure_schema
 from biovista.db.models import Collection, Ingestion, Project, SourceFile, utcnow
 from biovista.db.session import session_scope
-from biovista.errors import BiovistaError
+from biovista.errors import BiovistaError, StorageError
 from biovista.models.loader import LoadedProject
 from biovista.models.project import FILE_COLUMN, CollectionConfig
 from biovista.parsers import detect_format, get_parser
 from biovista.parsers.base import ParseError
 from biovista.services.conform import conform
+from biovista.services.ingest_layout import (
+    Span,
+    arrange,
+    cluster_candidates,
+    dashboard_filters,
+    order_staged,
+    presort,
+    sorted_on_write,
+    sorted_report,
+)
 from biovista.services.ingest_plan import FilePlan, HashCache, KnownFile, plan_files
 from biovista.services.ingest_report import (
     CollectionReport,
@@ -57,6 +67,8 @@ class _Job:
     collection_id: uuid.UUID
     run_attributes: dict[str, dict[str, str]]
     full: bool
+    cluster_candidates: tuple[str, ...]
+    """Columns to cluster the table by (links first, then dashboard filters)."""
 
 
 def ingest_project(
@@ -94,6 +106,7 @@ def ingest_project(
         run_ids = {name: run.id for name, run in upsert_runs(session, project, scan.runs).items()}
     store = TableStore(settings)
     hashes: HashCache = {}
+    filters = dashboard_filters(url, project_id)
     for name, collection_config in config.collections.items():
         collection_id, table_key = collection_ids[name]
         job = _Job(
@@ -105,6 +118,7 @@ def ingest_project(
             collection_id,
             scan.runs,
             full,
+            cluster_candidates(config, name, filters),
         )
         if name in scan.errors:
             report.collections[name] = CollectionReport(name=name, error=scan.errors[name])
@@ -146,10 +160,12 @@ def _ingest_collection(
             return report
         table_schema = None if job.full else store.polars_schema(job.table_key)
         with tempfile.TemporaryDirectory(prefix="biovista-ingest-") as scratch:
-            staged = _read_all(
+            staged, in_order = _read_all(
                 job, plan, source, table_schema, Path(scratch), workers, report, watcher
             )
-            version = _commit(job, plan, staged, table_schema, store, report)
+            version = _commit(job, plan, staged, table_schema, store, report, in_order)
+        if version is not None:
+            _lay_out(job, store, report)
         _record(job, plan, staged, version, store, url, run_ids, report)
     except BiovistaError as exc:
         report.error = str(exc)
@@ -187,8 +203,10 @@ def _read_all(
     workers: int,
     report: CollectionReport,
     watcher: IngestProgress,
-) -> list[StagedFile]:
-    """Parse and stage every file to read, in parallel; failures are collected, not raised."""
+) -> tuple[list[StagedFile], bool]:
+    """Parse, presort and stage every file to read, in parallel; failures are collected, not
+    raised. Also says whether the staged files, in the order returned, are sorted."""
+    spans: dict[str, Span] = {}
 
     def read_one(item: tuple[int, tuple[FoundFile, str]]) -> StagedFile | FileFailure:
         index, (found, digest) = item
@@ -198,6 +216,9 @@ def _read_all(
             return FileFailure(found.path, exc.message, exc.line, exc.column)
         except OSError as exc:
             return FileFailure(found.path, f"cannot read the file: {exc.strerror or exc}")
+        frame, span = presort(frame, job.cluster_candidates)
+        if span is not None:
+            spans[found.path] = span
         return stage(frame, found, digest, scratch, index)
 
     staged: list[StagedFile] = []
@@ -212,7 +233,7 @@ def _read_all(
     report.files_failed = len(report.failures)
     report.files_read = len(staged)
     report.rows_written = sum(s.rows for s in staged)
-    return staged
+    return staged, order_staged(staged, spans)
 
 
 def _parse(
@@ -236,8 +257,10 @@ def _commit(
     table_schema: pl.Schema | None,
     store: TableStore,
     report: CollectionReport,
+    in_order: bool,
 ) -> int | None:
-    """One Delta commit for the whole collection; None when there was nothing to change."""
+    """One Delta commit for the whole collection; None when there was nothing to change.
+    A commit that writes the whole table in key order records that it is clustered."""
     failed = [f.path for f in report.failures]
     replaced = [s.found.path for s in staged] + plan.removed
     if not replaced:
@@ -246,16 +269,32 @@ def _commit(
         predicate = f"NOT ({_in_list(failed)})" if failed else None
     else:
         predicate = _in_list(replaced)
-    if table_schema is None and store.open(job.table_key) is None and not staged:
+    new_table = table_schema is None and store.open(job.table_key) is None
+    if new_table and not staged:
         return None
+    whole = new_table or predicate is None
+    metadata = sorted_on_write(job.cluster_candidates[0]) if in_order and whole else None
     schema = unified_schema(staged, table_schema)
-    return store.replace(
+    version = store.replace(
         job.table_key,
         arrow_schema(schema),
         batches(staged, schema),
         predicate,
         str(job.ingestion_id),
+        metadata,
     )
+    if metadata:
+        report.layout = sorted_report(job.cluster_candidates[0], report.rows_written, version)
+    return version
+
+
+def _lay_out(job: _Job, store: TableStore, report: CollectionReport) -> None:
+    """Cluster or compact after the commit. The data is committed already, so a failure
+    here is reported beside the collection's result, not as its error."""
+    try:
+        report.layout = arrange(store, job.table_key, job.cluster_candidates) or report.layout
+    except StorageError as exc:
+        report.layout_error = str(exc)
 
 
 def _in_list(paths: list[str]) -> str:
@@ -298,7 +337,8 @@ def _record(
         collection.row_count = sum(r.row_count for r in by_path.values())
         if version is not None:
             info = store.info(job.table_key)
-            collection.delta_version = version
+            # The latest version, after any layout commit: the query cache keys on it.
+            collection.delta_version = info.version if info else version
             collection.columns = info.columns if info else []
         report.total_rows = collection.row_count
         report.version = collection.delta_version

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from biovista.storage.layout import LayoutReport
+
 
 @dataclass(frozen=True)
 class FileFailure:
@@ -35,6 +37,10 @@ class CollectionReport:
     failures: list[FileFailure] = field(default_factory=list)
     error: str | None = None
     """Set when the whole collection could not be updated (its table is unchanged)."""
+    layout: LayoutReport | None = None
+    """The clustering or compaction that followed the commit, if one was due."""
+    layout_error: str | None = None
+    """Why that layout change failed; the rows were written all the same."""
 
     @property
     def ok(self) -> bool:

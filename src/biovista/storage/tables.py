@@ -6,12 +6,14 @@ a writer that dies mid-way leaves the previous version in place.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow as pa
@@ -20,6 +22,8 @@ from deltalake.exceptions import DeltaError, TableNotFoundError
 
 from biovista.config import Settings
 from biovista.errors import StorageError
+from biovista.storage import layout
+from biovista.storage.layout import LayoutReport, LayoutState, TableLayout
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
@@ -119,12 +123,16 @@ class TableStore:
         batches: Iterable[pa.RecordBatch],
         predicate: str | None,
         ingestion_id: str,
+        metadata: Mapping[str, str] | None = None,
     ) -> int:
         """Replace the rows matching ``predicate`` (all rows when None) with ``batches``,
-        in one commit, and return the new version. New columns are merged into the schema."""
+        in one commit, and return the new version. New columns are merged into the schema.
+        ``metadata`` is added to the commit's (the layout the rows were written in)."""
         reader = pa.RecordBatchReader.from_batches(schema, iter(batches))
         table = self.open(key)
-        properties = CommitProperties(custom_metadata={COMMIT_TAG: ingestion_id})
+        properties = CommitProperties(
+            custom_metadata={**(metadata or {}), COMMIT_TAG: ingestion_id}
+        )
         try:
             if table is None:
                 write_deltalake(
@@ -132,6 +140,7 @@ class TableStore:
                     reader,
                     mode="append",
                     storage_options=self.storage_options or None,
+                    writer_properties=layout.writer_properties(),
                     commit_properties=properties,
                 )
             else:
@@ -141,6 +150,7 @@ class TableStore:
                     mode="overwrite",
                     predicate=predicate,
                     schema_mode="merge" if predicate else "overwrite",
+                    writer_properties=layout.writer_properties(),
                     commit_properties=properties,
                 )
         except (DeltaError, OSError, pa.ArrowException) as exc:
@@ -148,3 +158,120 @@ class TableStore:
         written = self.open(key)
         assert written is not None
         return written.version()
+
+    def layout(self, key: str, with_state: bool = True) -> TableLayout | None:
+        """Rows, files and (``with_state``) clustering state of the latest version, read from
+        the Delta log only. The state costs one log read per commit since the last layout
+        change; skip it when the table has no columns to cluster by."""
+        table = self.open(key)
+        if table is None:
+            return None
+        try:
+            history = self._history(key, table.version()) if with_state else None
+            return layout.describe(table, history)
+        except (DeltaError, OSError, ValueError, pa.ArrowException) as exc:
+            raise StorageError(f"cannot read the layout of table {self.uri(key)}: {exc}") from None
+
+    def optimize(self, key: str, cluster_by: list[str], reason: str = "") -> LayoutReport:
+        """Compact small files and, when ``cluster_by`` names columns, cluster every row by
+        them (Z-order; for one column a sort, on about the first 14 bytes of a text value).
+
+        Optimize commits never change the data: a reader of an earlier version keeps working,
+        and the files it reads are deleted only after ``VACUUM_RETENTION_HOURS``. The commit
+        metadata records the clustering, so the next ingest knows how much is unclustered."""
+        table = self.open(key)
+        if table is None:
+            raise StorageError(f"table {key} has not been written yet")
+        started = time.perf_counter()
+        try:
+            before = layout.describe(table, self._history(key, table.version()))
+            state = _state_after(before, cluster_by)
+            properties = CommitProperties(
+                custom_metadata={layout.LAYOUT_TAG: state.metadata(reason)}
+            )
+            if cluster_by:
+                metrics = table.optimize.z_order(
+                    cluster_by,
+                    max_spill_size=layout.SPILL_BYTES,
+                    writer_properties=layout.writer_properties(),
+                    commit_properties=properties,
+                )
+            else:
+                metrics = table.optimize.compact(
+                    target_size=layout.SMALL_FILE_BYTES,
+                    writer_properties=layout.writer_properties(),
+                    commit_properties=properties,
+                )
+            vacuumed = table.vacuum(
+                retention_hours=layout.VACUUM_RETENTION_HOURS,
+                enforce_retention_duration=False,
+                dry_run=False,
+            )
+        except (DeltaError, OSError, ValueError, pa.ArrowException) as exc:
+            raise StorageError(f"optimizing table {self.uri(key)} failed: {exc}") from None
+        return LayoutReport(
+            action="cluster" if cluster_by else "compact",
+            cluster_by=list(state.cluster_by),
+            reason=reason,
+            files_removed=int(metrics.get("numFilesRemoved", 0)),
+            files_added=int(metrics.get("numFilesAdded", 0)),
+            files_vacuumed=len(vacuumed),
+            rows=before.rows,
+            version=table.version(),
+            seconds=round(time.perf_counter() - started, 3),
+            unclustered_share=round(state.unclustered_rows / before.rows, 4) if before.rows else 0,
+        )
+
+    def _history(self, key: str, newest: int) -> Iterator[dict[str, Any]]:
+        """The ``commitInfo`` of each version from ``newest`` back, one log file read at a
+        time (``DeltaTable.history`` lists the whole log first, and its listing stalls on
+        some S3 servers). Stops at the first version whose log file is gone."""
+        log = f"{self.uri(key)}/_delta_log"
+        read = _s3_reader(self._settings, log) if log.startswith("s3://") else _local_reader(log)
+        for version in range(newest, max(-1, newest - layout.HISTORY_DEPTH), -1):
+            text = read(f"{version:020d}.json")
+            if text is None:
+                return
+            for line in text.splitlines():
+                if line.startswith('{"commitInfo"'):
+                    info: dict[str, Any] = json.loads(line)["commitInfo"]
+                    yield info
+                    break
+
+
+def _local_reader(folder: str) -> Callable[[str], str | None]:
+    def read(name: str) -> str | None:
+        try:
+            return (Path(folder) / name).read_text()
+        except FileNotFoundError:
+            return None
+
+    return read
+
+
+def _s3_reader(settings: Settings, folder: str) -> Callable[[str], str | None]:
+    from biovista.storage.s3 import s3_client, split_url
+
+    bucket, prefix = split_url(folder)
+    client = s3_client(settings)
+
+    def read(name: str) -> str | None:
+        try:
+            body = client.get_object(Bucket=bucket, Key=f"{prefix}/{name}")["Body"]
+            text: str = body.read().decode()
+        except client.exceptions.NoSuchKey:
+            return None
+        except Exception as exc:  # botocore raises many kinds; all mean "not readable"
+            raise StorageError(f"cannot read {folder}/{name}: {exc}") from None
+        return text
+
+    return read
+
+
+def _state_after(before: TableLayout, cluster_by: list[str]) -> LayoutState:
+    """Clustering leaves nothing unclustered; compaction keeps the order it found."""
+    if cluster_by:
+        return LayoutState(tuple(cluster_by), 0)
+    if before.state is None:
+        return LayoutState((), before.rows)
+    return before.state
