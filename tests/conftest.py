@@ -23,12 +23,27 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
+REDIS_TEST_URL = os.environ.get("BIOVISTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
 def require_service(name: str, reason: str) -> None:
     """Skip the test because ``name`` is unavailable, or fail when services are required."""
     message = f"{name} is not available: {reason}"
     if os.environ.get("BIOVISTA_REQUIRE_SERVICES") == "1":
         pytest.fail(message + " (required: BIOVISTA_REQUIRE_SERVICES=1)")
     pytest.skip(message)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A Redis that answers (database 15 by default: tests never touch others' keys)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        require_service("Redis", str(exc))
+    return REDIS_TEST_URL
 
 
 @pytest.fixture(autouse=True)

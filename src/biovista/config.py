@@ -39,7 +39,24 @@ class Settings(BaseSettings):
     s3_secret_access_key: SecretStr | None = None
 
     redis_url: str | None = None
-    """Shared state for several API processes (login rate limits now; the cache later)."""
+    """Shared state for several API processes: login rate limits and cached results."""
+
+    cache_max_bytes: int = Field(256 * 2**20, ge=0)
+    """Bytes of computed component results each process keeps in memory; 0 switches the
+    in-memory cache off."""
+    cache_redis_max_bytes: int = Field(512 * 2**20, ge=0)
+    """Bytes of results all processes share in Redis (with ``redis_url``): biovista evicts its
+    own least recently used results beyond this, whatever Redis's own limit; 0 switches it off."""
+    cache_ttl_seconds: int = Field(3600, ge=1)
+    """Seconds an unused result stays in Redis. Every cache key has this TTL, so that a Redis
+    with ``maxmemory-policy volatile-lru`` evicts only cache entries, never keys without one."""
+
+    hot_tables_max_bytes: int = Field(2**30, ge=0)
+    """Bytes of decoded table columns each process keeps in memory, so that filter changes
+    do not decode Parquet again; a table that does not fit is scanned from storage with
+    pushdown instead. 0 switches it off."""
+    max_points: int = Field(10_000, ge=1, le=2_000_000)
+    """Point plots draw at most this many points (evenly chosen) and say 'n of N'."""
 
     host: str = "127.0.0.1"
     port: int = 8000

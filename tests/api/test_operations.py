@@ -118,3 +118,17 @@ def test_ready_checks_redis_when_configured(tmp_path: Path) -> None:
     assert response.status_code == 503
     assert response.json()["checks"]["cache"]["status"] == "error"
     assert response.json()["checks"]["database"]["status"] == "ok"
+
+
+def test_ready_passes_on_the_redis_eviction_advice(tmp_path: Path, redis_url: str) -> None:
+    import redis
+
+    from biovista.query.cache import policy_advice
+
+    url = redis_url
+    config = redis.Redis.from_url(url, socket_timeout=2).config_get("maxmemory*")
+    advice = policy_advice(int(config["maxmemory"]), str(config["maxmemory-policy"]))
+    app = create_app(Settings(data_dir=tmp_path / "d", single_user=True, redis_url=url))
+    cache = TestClient(app).get("/health/ready").json()["checks"]["cache"]
+    assert cache["status"] == "ok"
+    assert cache["detail"] == (f"redis; {advice}" if advice else "redis")

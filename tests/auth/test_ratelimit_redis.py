@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
-import pytest
 import redis
 from fastapi.testclient import TestClient
-from tests.conftest import require_service
 
 from biovista.api.app import create_app
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.config import Settings
 from biovista.db.session import session_scope
 from biovista.services.users import create_user
-
-REDIS_URL = os.environ.get("BIOVISTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def redis_url() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
-    except redis.RedisError as exc:
-        require_service("Redis", str(exc))
-    return REDIS_URL
 
 
 def test_windows_are_shared_between_limiters(redis_url: str) -> None:

@@ -119,12 +119,54 @@ def test_points_are_a_deterministic_bounded_sample_with_the_true_total() -> None
     assert (whole.shown, whole.reduced) == (25, False)
 
 
-def test_point_kinds_select_only_their_columns() -> None:
+def test_histograms_count_rows_per_bin_in_the_engine() -> None:
     hist = figure_data(frame(), figure("histogram", x="body_mass_g", color="species"))
-    assert hist.frame.columns == ["body_mass_g", "species"]
-    assert (hist.shown, hist.total) == (6, 6)
-    box = figure_data(frame(), figure("box", y="body_mass_g", hover=["individual_id"]))
-    assert box.frame.columns == ["body_mass_g", "individual_id"]
+    assert hist.frame.columns == ["bin_start", "bin_end", "species", "count"]
+    assert (hist.shown, hist.total) == (5, 5)  # the bird without a mass has no bin
+    edges = hist.frame.select("bin_start", "bin_end").rows()
+    assert edges[0] == (3000.0, 3062.5) and hist.frame["bin_end"].max() == 5500.0
+    heaviest = hist.frame.filter(pl.col("bin_end") == 5500.0)
+    assert heaviest.select("species", "count").rows() == [("Gentoo", 1)]  # max in the last bin
+
+
+def test_histograms_of_dates_have_date_edges_and_text_counts_values() -> None:
+    dated = figure_data(frame(), figure("histogram", x="measured"))
+    assert dated.frame.schema["bin_start"] == pl.Date
+    assert dated.frame["count"].sum() == 6
+    assert dated.frame["bin_start"].min() == date(2024, 1, 2)
+    by_text = figure_data(frame(), figure("histogram", x="sex"))
+    assert by_text.frame.rows() == [("female", 3), ("male", 3)]
+
+
+def test_box_statistics_are_exact() -> None:
+    box = figure_data(frame(), figure("box", y="body_mass_g"))
+    row = box.frame.row(0, named=True)
+    quartiles = statistics.quantiles(MASSES, n=4, method="inclusive")
+    assert [row["q1"], row["median"], row["q3"]] == pytest.approx(quartiles)
+    assert (row["min"], row["max"], row["count"]) == (3000.0, 5500.0, 5)
+    assert (row["lowerfence"], row["upperfence"]) == (3000.0, 5500.0)
+    assert row["mean"] == pytest.approx(statistics.mean(MASSES))
+
+
+def test_box_whiskers_stop_at_one_and_a_half_quartile_ranges() -> None:
+    values = [10.0, 11.0, 12.0, 13.0, 14.0, 100.0]
+    wide = pl.LazyFrame({"g": ["a"] * 6, "v": values}).with_row_index(ROW_COLUMN)
+    row = figure_data(wide, figure("box", x="g", y="v")).frame.row(0, named=True)
+    assert row["upperfence"] == 14.0 and row["max"] == 100.0  # 100 is an outlier
+
+
+def test_violins_carry_densities_on_a_common_scale() -> None:
+    violin = figure_data(frame(), figure("violin", x="sex", y="body_mass_g"))
+    assert violin.frame["sex"].to_list() == ["female", "male"]
+    assert violin.frame["count"].to_list() == [2, 3]
+    for row in violin.frame.iter_rows(named=True):
+        assert sum(row["bin_count"]) == row["count"]
+        assert all(3000.0 <= mid <= 5500.0 for mid in row["bin_mid"])
+
+
+def test_a_box_of_text_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="needs numbers"):
+        figure_data(frame(), figure("box", y="sex"))
 
 
 def test_lines_are_sorted_by_x() -> None:

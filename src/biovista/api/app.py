@@ -16,6 +16,7 @@ from biovista.api import (
     observability,
     problems,
     projects,
+    render,
     setup,
     tokens,
     uploads,
@@ -52,7 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(observability.router)
     app.state.tasks = ThreadRunner(workers=1)
     routers = [
-        m.router for m in (auth, setup, tokens, users, projects, access, ingestions, files, uploads)
+        m.router
+        for m in (auth, setup, tokens, users, projects, access, ingestions, files, uploads, render)
     ]
     for router in [*routers, dashboards.router, dashboards.public_router]:
         app.include_router(

@@ -122,13 +122,17 @@ def _database(settings: Settings) -> str:
 
 
 def _redis(settings: Settings) -> str:
-    """Redis when configured (shared login limits, later the cache); else in-process."""
+    """Redis when configured (login limits and results), with advice when its eviction
+    policy could let the cache crowd out other users' keys; else in-process."""
     if not settings.redis_url:
         return "in-process (no Redis configured)"
     import redis
 
+    from biovista.query.cache import cache_for
+
     redis.Redis.from_url(settings.redis_url, socket_timeout=2).ping()
-    return "redis"
+    advice = cache_for(settings).policy_problem()
+    return f"redis; {advice}" if advice else "redis"
 
 
 def _storage(settings: Settings) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import typer
 
@@ -14,10 +15,13 @@ def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default from settings)."),
     port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
 ) -> None:
-    """Serve the API and the web app on one port."""
+    """Serve the API and the web app on one port. In the background, every dashboard is
+    rendered once, so that the first viewers find its data in memory and cached."""
     import uvicorn
 
     from biovista.api.app import create_app
+    from biovista.query.cache import cache_for
+    from biovista.services.render import warm
 
     settings = get_settings()
     with user_errors():
@@ -34,6 +38,10 @@ def serve(
             "or run 'biovista user create EMAIL --role admin', or set BIOVISTA_ADMIN_EMAIL "
             "and BIOVISTA_ADMIN_PASSWORD before starting."
         )
+    advice = cache_for(settings).policy_problem()
+    if advice:
+        err_console.print(f"[yellow]Redis:[/] {advice}")
+    threading.Thread(target=warm, args=(settings,), name="biovista-warm", daemon=True).start()
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
 
 

@@ -25,6 +25,7 @@ from biovista.models.dashboard import (
 )
 from biovista.models.project import FILE_COLUMN, RUN_COLUMN
 from biovista.parsers.base import first_line
+from biovista.query import distributions
 from biovista.query.conditions import ROW_COLUMN
 
 MISSING_LABEL = "(missing)"
@@ -59,7 +60,7 @@ def _check_columns(
 
 def _collect(frame: pl.LazyFrame) -> pl.DataFrame:
     try:
-        return frame.collect()
+        return frame.collect().with_columns(pl.col(pl.Categorical).cast(pl.String))
     except pl.exceptions.PolarsError as exc:
         raise InvalidInputError(f"the query failed: {first_line(exc)}") from None
 
@@ -68,8 +69,16 @@ def _count(frame: pl.LazyFrame) -> int:
     return int(_collect(frame.select(pl.len())).item())
 
 
-def figure_data(frame: pl.LazyFrame, spec: FigureComponent, max_points: int = 10_000) -> Reduced:
-    """What one figure draws; grouped kinds return groups, point kinds a bounded sample."""
+def figure_data(
+    frame: pl.LazyFrame,
+    spec: FigureComponent,
+    max_points: int = 10_000,
+    scale: distributions.Bins | None = None,
+    matched: int | None = None,
+) -> Reduced:
+    """What one figure draws; grouped kinds return groups, point kinds a bounded sample.
+    A histogram bins over ``scale`` (by default the range of ``frame``'s values). With
+    ``matched``, ``frame`` is a point plot's sample already, standing for that many rows."""
     named = [spec.x, spec.y, spec.z, spec.color, spec.facet, spec.values, *spec.path, *spec.hover]
     columns = list(dict.fromkeys(c for c in named if c))
     _check_columns(frame, columns, f"figure {spec.id!r}", spec.collection)
@@ -87,26 +96,57 @@ def figure_data(frame: pl.LazyFrame, spec: FigureComponent, max_points: int = 10
             pl.col(k).cast(pl.String).fill_null(MISSING_LABEL) for k in keys
         )
         return _grouped(labelled, keys, value.alias("value"))
+    if spec.kind == "histogram":
+        counted = distributions.histogram(frame, spec, scale)
+        return totalled(sorted_summary(_collect(counted)), distributions.COUNT)
+    if spec.kind in ("box", "violin"):
+        summary = distributions.violin if spec.kind == "violin" else distributions.box
+        stats = summary(frame, spec)
+        result = sorted_summary(_collect(stats[0] if isinstance(stats, tuple) else stats))
+        return totalled(result, distributions.COUNT)
     if spec.kind in ("scatter", "line") and ROW_COLUMN in frame.collect_schema().names():
         columns.append(ROW_COLUMN)  # so that drawn points can be selected by row id
-    return _sampled(frame, columns, max_points, sort_by=spec.x if spec.kind == "line" else None)
+    sort_by = spec.x if spec.kind == "line" else None
+    return _sampled(frame, columns, max_points, sort_by, matched)
 
 
 def _grouped(frame: pl.LazyFrame, keys: list[str], value: pl.Expr) -> Reduced:
-    totals = frame.group_by(keys).agg(value, pl.len().alias("_rows")).sort(keys, nulls_last=True)
-    result = _collect(totals)
-    matched = int(result["_rows"].sum()) if result.height else 0
-    return Reduced(result.drop("_rows"), matched, matched)
+    grouped = frame.group_by(keys).agg(value, pl.len().alias("_rows"))
+    return totalled(sorted_summary(_collect(grouped), keys), "_rows", drop=True)
+
+
+def totalled(frame: pl.DataFrame, count: str, drop: bool = False) -> Reduced:
+    """A summary standing for all the rows its ``count`` column counts (which ``drop``
+    removes when it is only there to be counted)."""
+    matched = int(frame[count].sum()) if frame.height else 0
+    return Reduced(frame.drop(count) if drop else frame, matched, matched)
+
+
+def sorted_summary(frame: pl.DataFrame, keys: Sequence[str] | None = None) -> pl.DataFrame:
+    """A summary with text as text (categoricals are an in-memory detail), sorted by its
+    group keys."""
+    frame = frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
+    by = [k for k in (keys if keys is not None else _key_columns(frame)) if k in frame.columns]
+    return frame.sort(by, nulls_last=True) if by else frame
+
+
+def _key_columns(frame: pl.DataFrame) -> list[str]:
+    summaries = {*distributions.BOX_STATS, distributions.COUNT, "bin_mid", "bin_count", "bin_end"}
+    return [c for c in frame.columns if c not in summaries]
 
 
 def _sampled(
-    frame: pl.LazyFrame, columns: list[str], max_points: int, sort_by: str | None
+    frame: pl.LazyFrame,
+    columns: list[str],
+    max_points: int,
+    sort_by: str | None,
+    matched: int | None = None,
 ) -> Reduced:
     if max_points < 1:
         raise InvalidInputError(f"max_points must be at least 1, got {max_points}")
-    total = _count(frame)
+    total = _count(frame) if matched is None else matched
     picked = frame.select(columns)
-    if total > max_points:
+    if total > max_points and matched is None:
         # Every k-th matching row in table order: the same sample on every render.
         picked = picked.gather_every(-(-total // max_points))
     if sort_by:

@@ -7,6 +7,7 @@ that the dashboard's own components name, through the query engine.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,14 +32,17 @@ from biovista.models.dashboard import (
 from biovista.models.project import LinkConfig, ProjectConfig
 from biovista.query import (
     Reduced,
-    conditions_for,
     csv_export,
+    distributions,
     figure_data,
     filter_options,
     metric_value,
-    restrict,
+    partials,
     table_page,
 )
+from biovista.query.cache import NoCache, cache_for, result_key
+from biovista.query.hot import TableVersion, hot_tables
+from biovista.query.plan import RequestPlan
 from biovista.services import dashboards
 from biovista.storage.tables import TableStore
 
@@ -58,6 +62,7 @@ class OpenedDashboard:
     can_share: bool
     public: bool
     table_keys: dict[str, str]
+    table_versions: dict[str, int]
     row_counts: dict[str, int]
     columns: dict[str, list[str]]
     links: list[LinkConfig] = field(default_factory=list)
@@ -89,6 +94,12 @@ def open_dashboard(
         return _opened(dashboard, role)
 
 
+def open_every_dashboard(settings: Settings) -> list[OpenedDashboard]:
+    """Every dashboard, for the server's own use (warming its caches): never shown to anyone."""
+    with session_scope(settings.resolved_database_url) as session:
+        return [_opened(d, None) for d in session.query(Dashboard).all()]
+
+
 def _visible(session: Any, principal: Principal, dashboard_id: uuid.UUID) -> Dashboard:
     """A logged-in user also sees public dashboards of projects they have no role in."""
     try:
@@ -110,6 +121,7 @@ def _opened(dashboard: Dashboard, role: str | None) -> OpenedDashboard:
         can_share=role == "owner",
         public=dashboard.is_public,
         table_keys={c.name: c.table_key for c in ingested},
+        table_versions={c.name: int(c.delta_version or 0) for c in ingested},
         row_counts={c.name: c.row_count for c in project.collections},
         columns={c.name: [col["name"] for col in c.columns] for c in project.collections},
         links=ProjectConfig.model_validate(project.config).links,
@@ -117,22 +129,33 @@ def _opened(dashboard: Dashboard, role: str | None) -> OpenedDashboard:
 
 
 class DashboardData:
-    """Reads for one opened dashboard; each method answers one component."""
+    """Reads for one opened dashboard; each method answers one component.
+
+    Every filter state gets one :class:`RequestPlan`, so the components read under it share
+    their link key sets and filtered frames; tables are read from memory when they fit."""
 
     def __init__(self, settings: Settings, opened: OpenedDashboard) -> None:
         self.opened = opened
-        self._store = TableStore(settings)
-
-    def _tables(self) -> dict[str, pl.LazyFrame]:
-        named = {getattr(c, "collection", None) for c in self.opened.spec.components()} - {None}
-        reachable = set(named)
-        for link in self.opened.links:  # linked collections carry filters between named ones
-            reachable |= {link.source.split(".")[0], link.target.split(".")[0]}
-        return {
-            name: self._store.scan(key)
-            for name, key in self.opened.table_keys.items()
-            if name in reachable
+        self.settings = settings
+        store = TableStore(settings)
+        options = tuple(sorted(store.storage_options.items()))
+        self.tables = {
+            name: TableVersion(store.uri(key), opened.table_versions.get(name, 0), options)
+            for name, key in opened.table_keys.items()
         }
+        self._hot = hot_tables(settings)
+        self._plans: dict[str, RequestPlan] = {}
+        self._lock = threading.Lock()
+
+    def plan(self, state: FilterState) -> RequestPlan:
+        """The shared work of every read under ``state``."""
+        name = state.model_dump_json()
+        with self._lock:
+            if name not in self._plans:
+                self._plans[name] = RequestPlan(
+                    self.tables, self.opened.links, self.opened.spec, state, self._hot
+                )
+            return self._plans[name]
 
     def _component(self, component_id: str, kind: type[Any]) -> Any:
         component = self.opened.spec.component(component_id)
@@ -148,8 +171,7 @@ class DashboardData:
             )
 
     def _frame(self, collection: str, state: FilterState, skip: str | None) -> pl.LazyFrame:
-        conditions = conditions_for(self.opened.spec, state, skip=skip)
-        return restrict(self._tables(), self.opened.links, conditions, collection)
+        return self.plan(state).frame(collection, skip)
 
     def figure(self, component_id: str, state: FilterState, max_points: int) -> Reduced:
         return self.figure_for(self.figure_spec(component_id), state, max_points)
@@ -167,20 +189,75 @@ class DashboardData:
     ) -> Reduced:
         """Also for a component not saved yet (the editor's preview)."""
         self._readable(spec.collection)
+        scale = dtype = None
+        if spec.kind == "histogram" and spec.x:  # bins over all rows: bars keep their places
+            source = self.plan(state).source(spec.collection)
+            scale = distributions.histogram_bins(source, spec.x)
+            dtype = source.collect_schema().get(spec.x)
+        summed = self._from_partials(spec, state, spec.id, scale)
+        if summed is not None:
+            return partials.figure(summed[0], spec, summed[1], scale, dtype)
+        if spec.kind in ("scatter", "line") and max_points >= 1:
+            sampled = self.plan(state).sample(spec.collection, spec.id, max_points)
+            if sampled is not None:
+                return figure_data(sampled[0], spec, max_points, matched=sampled[1])
         frame = self._frame(spec.collection, state, skip=spec.id)
-        return figure_data(frame, spec, max_points=max_points)
+        return figure_data(frame, spec, max_points=max_points, scale=scale)
 
     def metric_for(self, spec: MetricComponent, state: FilterState) -> Any:
         self._readable(spec.collection)
+        summed = self._from_partials(spec, state, None)
+        if summed is not None:
+            return partials.metric(summed[0], spec, summed[1])
         return metric_value(self._frame(spec.collection, state, None), spec)
 
+    def _from_partials(
+        self,
+        spec: Any,
+        state: FilterState,
+        skip: str | None,
+        scale: distributions.Bins | None = None,
+    ) -> tuple[pl.DataFrame, partials.KeyFilter] | None:
+        """The partial aggregates per link key that answer ``spec`` under ``state``, and
+        the keys it keeps; None when the answer does not decompose that way."""
+        plan = self.plan(state)
+        kept = plan.key_filter(spec.collection, skip)
+        key = kept.column if kept is not None else None
+        key = key or next(iter(self._link_columns(spec.collection)), None)
+        if kept is None or key is None:
+            return None
+        source = plan.source(spec.collection)
+        if not partials.supports(spec, source.collect_schema()):
+            return None
+        if getattr(spec, "kind", None) == "histogram" and scale is None:  # nothing to bin
+            return None
+        table = self.tables[spec.collection]
+        what = spec.model_dump(mode="json", exclude={"id", "title", "layout", "unit"})
+        bins = None if scale is None else [scale.low, scale.width, scale.count]
+        name = result_key("partials", partials.FORMAT, table.uri, table.version, what, key, bins)
+        cache = cache_for(self.settings)
+        if isinstance(cache, NoCache):  # nowhere to keep them: a full pass each time
+            return None
+        found = partials.stored(cache, name)
+        if found is not None:
+            return found, kept
+        if kept.column is None:  # unfiltered: answering directly is cheaper; build for later
+            partials.build_later(cache, name, source, spec, key, scale)
+            return None
+        return partials.build(cache, name, source, spec, key, scale), kept
+
+    def _link_columns(self, collection: str) -> list[str]:
+        ends = [end for link in self.opened.links for end in (link.source, link.target)]
+        return [end.split(".")[1] for end in ends if end.split(".")[0] == collection]
+
     def metric(self, component_id: str, state: FilterState) -> tuple[Any, Any]:
-        """The value over the filtered rows and over all rows."""
+        """The value over the filtered rows and over all rows, computed as the render
+        service computes them (the HTML export uses this)."""
         spec = self._component(component_id, MetricComponent)
-        filtered = metric_value(self._frame(spec.collection, state, None), spec)
+        filtered = self.metric_for(spec, state)
         if state.is_empty():
             return filtered, filtered
-        return filtered, metric_value(self._frame(spec.collection, FilterState(), None), spec)
+        return filtered, self.metric_for(spec, FilterState())
 
     def options(self, component_id: str) -> dict[str, Any]:
         return self.options_for(self._component(component_id, FilterComponent))

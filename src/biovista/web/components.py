@@ -18,8 +18,10 @@ from biovista.services.dashboard_view import DashboardData
 ROW_HEIGHT = 40
 
 
-def error_box(exc: Exception) -> Any:
-    reason = str(exc) if isinstance(exc, BiovistaError) else f"unexpected error: {exc}"
+def error_box(exc: Exception | str) -> Any:
+    """A component's error as its reader sees it (a domain error's message is for users)."""
+    known = isinstance(exc, BiovistaError | str)
+    reason = str(exc) if known else f"unexpected error: {exc}"
     return dmc.Alert(
         reason, title="This component cannot be shown", color="red", className="bv-error"
     )

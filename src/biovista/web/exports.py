@@ -24,7 +24,7 @@ from biovista.services.snapshots import (
 )
 from biovista.web import figures
 from biovista.web.session import ACCESS_COOKIE, WebContext, current_principal
-from biovista.web.viewer import MAX_POINTS, decode_state, encode_state
+from biovista.web.viewer import decode_state, encode_state
 
 HTML_ROWS = 200
 PICTURE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
@@ -145,7 +145,7 @@ def standalone_html(data: DashboardData, state: FilterState) -> str:
             parts.append(f'<section class="component" data-id="{component.id}"><h3>{title}</h3>')
             try:
                 if component.type == "figure":
-                    result = data.figure(component.id, state, MAX_POINTS)
+                    result = data.figure(component.id, state, data.settings.max_points)
                     figure = figures.build_figure(component, result)
                     parts.append(
                         figure.to_html(full_html=False, include_plotlyjs=not plotly_included)

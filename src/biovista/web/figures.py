@@ -49,15 +49,81 @@ def _draw(
         value = spec.y if spec.y and spec.y in frame.columns else "count"
         return px.bar(frame, x=spec.x, y=value, **common)
     if kind == "histogram":
-        return px.histogram(frame, x=spec.x, **common)
+        return _histogram(spec, frame, common)
     if kind in ("box", "violin"):
-        draw = px.box if kind == "box" else px.violin
-        return draw(frame, x=spec.x, y=spec.y, **common)
+        return _summaries(spec, frame, common["template"])
     if kind == "heatmap":
         return _heatmap(spec, frame, common)
     if kind == "pie":
         return px.pie(frame, names=spec.x, values="value", template=common["template"])
     return px.sunburst(frame, path=spec.path, values="value", template=common["template"])
+
+
+def _histogram(spec: FigureComponent, frame: pl.DataFrame, common: dict[str, Any]) -> go.Figure:
+    """Bars standing on their bins (edges from the engine); text columns as plain bars."""
+    if "bin_start" not in frame.columns:
+        return px.bar(frame, x=spec.x, y="count", **common)
+    middle = frame["bin_start"] + (frame["bin_end"] - frame["bin_start"]) / 2
+    width = frame["bin_end"] - frame["bin_start"]
+    if width.dtype.is_temporal():
+        width = width.dt.total_milliseconds()
+    shown = frame.with_columns(
+        middle.alias(spec.x or "x"), width.alias("_width"), pl.lit("bin").alias("_bin")
+    )
+    # Clicking a bar selects its bin's range of values (see viewer.selection_from).
+    custom = ["_bin", "bin_start", "bin_end"]
+    figure = px.bar(shown, x=spec.x, y="count", custom_data=custom, **common)
+    figure.update_traces(width=shown["_width"].to_list() if not common.get("color") else None)
+    figure.update_layout(bargap=0.02, barmode="stack")
+    return figure
+
+
+def _summaries(spec: FigureComponent, frame: pl.DataFrame, template: str) -> go.Figure:
+    """Boxes from the engine's exact statistics; violins add their binned density."""
+    figure = go.Figure(layout={"template": template})
+    groups = [c for c in (spec.x, spec.color) if c and c in frame.columns]
+    for row in frame.iter_rows(named=True):
+        label = " / ".join(str(row[g]) for g in groups) or (spec.y or "")
+        position = [str(row[spec.x])] if spec.x and spec.x in frame.columns else [label]
+        if spec.kind == "violin" and row.get("bin_mid"):
+            figure.add_trace(_violin(row, position[0], label))
+        figure.add_trace(
+            go.Box(
+                x=position,
+                q1=[row["q1"]],
+                median=[row["median"]],
+                q3=[row["q3"]],
+                lowerfence=[row["lowerfence"]],
+                upperfence=[row["upperfence"]],
+                mean=[row["mean"]],
+                name=label,
+                width=0.15 if spec.kind == "violin" else None,
+                showlegend=spec.kind == "box" and bool(spec.color),
+            )
+        )
+    figure.update_layout(boxmode="overlay", violinmode="overlay", yaxis_title=spec.y)
+    return figure
+
+
+def _violin(row: dict[str, Any], position: str, label: str) -> go.Violin:
+    """A violin drawn from its bins: a bounded set of points shaped like the exact density."""
+    counts = row["bin_count"]
+    scale = min(1.0, 400 / max(sum(counts), 1))
+    points = [
+        mid
+        for mid, n in zip(row["bin_mid"], counts, strict=True)
+        for _ in range(max(1, round(n * scale)))
+    ]
+    return go.Violin(
+        x=[position] * len(points),
+        y=points,
+        name=label,
+        points=False,
+        hoverinfo="skip",
+        span=[row["min"], row["max"]],
+        spanmode="manual",
+        showlegend=False,
+    )
 
 
 def _heatmap(spec: FigureComponent, frame: pl.DataFrame, common: dict[str, Any]) -> go.Figure:

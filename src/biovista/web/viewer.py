@@ -16,17 +16,15 @@ from urllib.parse import parse_qs, quote
 import dash_mantine_components as dmc
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from biovista.errors import BiovistaError, NotFoundError
+from biovista.errors import NotFoundError
 from biovista.models.dashboard import FilterState, Selection
 from biovista.services.dashboard_view import DashboardData, OpenedDashboard, open_dashboard
+from biovista.services.render import ComponentResult, render
 from biovista.web import components, figures, gallery
 from biovista.web.grids import register_grid_kick
 from biovista.web.picture_links import register_picture_links
 from biovista.web.session import WebContext, current_principal
 from biovista.web.shell import new_app, page_shell, static_grid
-
-MAX_POINTS = 10_000
-FULL_POINTS = 2_000_000
 
 
 def decode_state(search: str | None) -> FilterState:
@@ -144,6 +142,9 @@ def selection_from(event: dict[str, Any] | None) -> Selection | None:
     points = event.get("points") or []
     if not points:
         return None
+    bins = [p["customdata"][1:] for p in points if (p.get("customdata") or [None])[0] == "bin"]
+    if bins:  # histogram bars: the values from the first bin's start to the last one's end
+        return Selection(x_range=(min(b[0] for b in bins), max(b[1] for b in bins)))
     rows = [p["customdata"][0] for p in points if p.get("customdata")]
     if rows:
         return Selection(rows=rows)
@@ -273,10 +274,17 @@ def register_data_callbacks(app: Dash, context: WebContext) -> None:
         full = {
             o["id"]["cid"]: bool(n) for o, n in zip(ctx.inputs_list[1], full_clicks, strict=False)
         }
-        figure_results = [
-            _figure(data, cid, state, full.get(cid, False), theme == "dark") for cid in graphs
-        ]
-        metrics = [_metric(data, o["id"]["cid"], state) for o in ctx.outputs_list[3]]
+        metric_ids = [o["id"]["cid"] for o in ctx.outputs_list[3]]
+        rendered = render(
+            context.settings,
+            opened,
+            state,
+            only=[*graphs, *metric_ids],
+            full=[cid for cid, on in full.items() if on],
+            data=data,
+        ).results
+        figure_results = [_figure(data, rendered[cid], theme == "dark") for cid in graphs]
+        metrics = [_metric(data, rendered[cid]) for cid in metric_ids]
         version = abs(hash(json.dumps(state_data, sort_keys=True, default=str))) % 10**9
         tables = [_table(data, o["id"]["cid"], version, state) for o in ctx.outputs_list[4]]
         return (
@@ -312,28 +320,24 @@ def register_data_callbacks(app: Dash, context: WebContext) -> None:
         return {"rowData": page.to_dicts(), "rowCount": total}
 
 
-def _figure(
-    data: DashboardData, cid: str, state: FilterState, full: bool, dark: bool
-) -> tuple[Any, Any, Any]:
-    try:
-        spec = data.figure_spec(cid)
-        result = data.figure(cid, state, FULL_POINTS if full else MAX_POINTS)
-    except BiovistaError as exc:
-        return {}, components.error_box(exc), {"display": "none"}
-    if not result.reduced:
-        return figures.build_figure(spec, result, dark), "", {"display": "none"}
+def _figure(data: DashboardData, result: ComponentResult, dark: bool) -> tuple[Any, Any, Any]:
+    if result.error is not None:
+        return {}, components.error_box(result.error), {"display": "none"}
+    spec = data.figure_spec(result.id)
+    figure = figures.build_figure(spec, result.value, dark)
+    if not result.value.reduced:
+        return figure, "", {"display": "none"}
     badge = dmc.Badge(
-        figures.reduced_label(result), color="orange", variant="light", className="bv-reduced"
+        figures.reduced_label(result.value), color="orange", variant="light", className="bv-reduced"
     )
-    return figures.build_figure(spec, result, dark), badge, {}
+    return figure, badge, {}
 
 
-def _metric(data: DashboardData, cid: str, state: FilterState) -> Any:
-    try:
-        value, unfiltered = data.metric(cid, state)
-    except BiovistaError as exc:
-        return components.error_box(exc)
-    return components.metric_card(value, unfiltered, data.opened.spec.component(cid).unit)
+def _metric(data: DashboardData, result: ComponentResult) -> Any:
+    if result.error is not None:
+        return components.error_box(result.error)
+    unit = data.opened.spec.component(result.id).unit
+    return components.metric_card(result.value.value, result.value.unfiltered, unit)
 
 
 def _table(data: DashboardData, cid: str, version: int, state: FilterState) -> Any:
