@@ -70,6 +70,28 @@ def shell(cid: str) -> Any:
     )
 
 
+# Stepping through the viewer runs in the browser: the image list is already there, and a
+# round trip per press would let two quick presses both start from the same image.
+SHOW = """
+function(_thumbs, _prev, _next, items, at) {
+    const dc = window.dash_clientside;
+    const triggered = dc.callback_context.triggered;
+    const unchanged = Array(6).fill(dc.no_update);
+    if (!items || !items.length || !triggered.length || !triggered[0].value) {
+        return unchanged;  // thumbnails drawn anew fire this too, unclicked
+    }
+    const propId = triggered[0].prop_id;
+    const trigger = JSON.parse(propId.slice(0, propId.lastIndexOf(".")));
+    const step = {"gallery-prev": -1, "gallery-next": 1}[trigger.kind];
+    const count = items.length;
+    const index = step ? (((at || 0) + step) % count + count) % count : trigger.n;
+    const item = items[index];
+    const position = (index + 1) + " of " + count;
+    return [true, item.caption, item.src, item.problem || "", position, index];
+}
+"""
+
+
 def register_gallery_callbacks(app: Dash, context: WebContext) -> None:
     @app.callback(
         Output({"kind": "gallery", "cid": MATCH}, "children"),
@@ -92,7 +114,8 @@ def register_gallery_callbacks(app: Dash, context: WebContext) -> None:
         state = FilterState.model_validate(state_data or {})
         return (*_filled(context, data, ref, cid, state, presses), presses)
 
-    @app.callback(
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        SHOW,
         Output(_id("modal", MATCH), "opened"),
         Output(_id("modal", MATCH), "title"),
         Output(_id("full", MATCH), "src"),
@@ -106,15 +129,6 @@ def register_gallery_callbacks(app: Dash, context: WebContext) -> None:
         State(_id("at", MATCH), "data"),
         prevent_initial_call=True,
     )
-    def show(_: Any, __: Any, ___: Any, items: list[dict[str, Any]], at: int) -> tuple[Any, ...]:
-        trigger = ctx.triggered_id
-        if not items or not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
-            return (no_update,) * 6  # thumbnails drawn anew fire this too, unclicked
-        step = {"gallery-prev": -1, "gallery-next": 1}.get(trigger["kind"])
-        index = (int(at or 0) + step) % len(items) if step else int(trigger["n"])
-        item = items[index]
-        position = f"{index + 1} of {len(items)}"
-        return True, item["caption"], item["src"], item["problem"] or "", position, index
 
 
 def _filled(
