@@ -25,6 +25,16 @@ TABLES = {
     "group_members",
     "project_grants",
     "dashboards",
+    "tasks",
+    "task_events",
+    "workflows",
+    "executions",
+    "execution_jobs",
+    "output_files",
+    "sample_types",
+    "samples",
+    "sample_files",
+    "upload_sessions",
     "alembic_version",
 }
 

@@ -267,3 +267,7 @@ class Dashboard(Base):
     )
 
     project: Mapped[Project] = relationship()
+
+
+# Tasks, workflows and samples keep their tables in their own modules, on this metadata.
+from biovista.db import pipeline_models, task_models  # noqa: E402, F401
