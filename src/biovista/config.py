@@ -58,6 +58,21 @@ class Settings(BaseSettings):
     max_points: int = Field(10_000, ge=1, le=2_000_000)
     """Point plots draw at most this many points (evenly chosen) and say 'n of N'."""
 
+    task_broker_url: str | None = None
+    """A Celery broker (``redis://...`` or ``amqp://...``): background tasks then go to
+    ``biovista worker`` processes. Without it they run in threads of the server."""
+    task_queue: str = "biovista"
+    """The Celery queue the server sends to and the workers read."""
+    task_workers: int = Field(2, ge=1, le=64)
+    """Tasks one process runs at once (threads in the server, a worker's concurrency)."""
+    task_modules: list[str] = Field(default_factory=list)
+    """Extra modules to import before running tasks: plugins that register handlers."""
+    task_heartbeat_seconds: float = Field(5.0, gt=0)
+    """How often a running task tells the database it is alive."""
+    task_stale_seconds: float = Field(60.0, gt=0)
+    """A running task silent this long has lost its worker: it is queued again while it
+    has attempts left, otherwise marked failed."""
+
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -75,6 +90,9 @@ class Settings(BaseSettings):
     Without one those exports answer 503 and everything else works."""
     snapshot_timeout: float = Field(30.0, gt=0)
     """Seconds a PNG or PDF export may take to draw before it answers 504."""
+
+    nextflow_executable: str = "nextflow"
+    """The Nextflow launcher that runs Nextflow workflows (a name on the PATH or a path)."""
 
     @property
     def resolved_database_url(self) -> str:

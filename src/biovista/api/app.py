@@ -18,6 +18,7 @@ from biovista.api import (
     projects,
     render,
     setup,
+    tasks,
     tokens,
     uploads,
     users,
@@ -27,7 +28,7 @@ from biovista.auth.ratelimit import LoginLimiter
 from biovista.config import Settings, get_settings
 from biovista.db.migrate import ensure_schema
 from biovista.services.bootstrap import first_start
-from biovista.tasks import ThreadRunner
+from biovista.tasks import runner_for
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,10 +52,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     observability.install(app)
     app.include_router(observability.router)
-    app.state.tasks = ThreadRunner(workers=1)
+    app.state.tasks = runner_for(resolved)
     routers = [
         m.router
-        for m in (auth, setup, tokens, users, projects, access, ingestions, files, uploads, render)
+        for m in (
+            auth,
+            setup,
+            tokens,
+            users,
+            projects,
+            access,
+            ingestions,
+            files,
+            uploads,
+            render,
+            tasks,
+        )
     ]
     for router in [*routers, dashboards.router, dashboards.public_router]:
         app.include_router(

@@ -53,15 +53,8 @@ def start(
     settings: SettingsDep,
 ) -> IngestionPublic:
     """Ingest the project's new and changed files in the background (editors)."""
-    metrics = request.app.state.metrics
     ingestion = ingest_jobs.start_ingest(
-        session,
-        settings,
-        principal,
-        name,
-        body.full,
-        request.app.state.tasks,
-        on_done=lambda status: metrics.ingestions.labels(status).inc(),
+        session, settings, principal, name, body.full, request.app.state.tasks
     )
     return _public(ingestion)
 

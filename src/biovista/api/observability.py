@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -15,10 +15,12 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from sqlalchemy import text
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select, text
 
 from biovista.config import Settings
-from biovista.db.session import get_engine
+from biovista.db.session import get_engine, session_scope
 from biovista.storage.tables import TableStore
 
 router = APIRouter(tags=["health"])
@@ -42,12 +44,43 @@ class Metrics:
             ["method", "route"],
             registry=self.registry,
         )
-        self.ingestions = Counter(
-            "biovista_ingestions_total",
-            "Ingestions run by this server, by outcome",
-            ["status"],
-            registry=self.registry,
+
+
+class WorkCollector(Collector):
+    """Ingestions and tasks counted in the database at scrape time: the work may have run
+    in any process (a thread here, or a ``biovista worker`` elsewhere)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def collect(self) -> Iterator[Metric]:
+        from biovista.db.models import Ingestion
+        from biovista.db.task_models import Task
+
+        ingestions = CounterMetricFamily(
+            "biovista_ingestions", "Ingestions recorded, by outcome", labels=["status"]
         )
+        tasks = GaugeMetricFamily(
+            "biovista_tasks",
+            "Background tasks recorded, by kind and status",
+            labels=["kind", "status"],
+        )
+        try:
+            with session_scope(self.settings.resolved_database_url) as session:
+                counted = session.execute(
+                    select(Ingestion.status, func.count()).group_by(Ingestion.status)
+                ).all()
+                for status, count in counted:
+                    ingestions.add_metric([status], count)
+                by_kind = session.execute(
+                    select(Task.kind, Task.status, func.count()).group_by(Task.kind, Task.status)
+                ).all()
+                for kind, status, count in by_kind:
+                    tasks.add_metric([kind, status], count)
+        except Exception:  # a scrape reports what it can; /health/ready reports the database
+            return
+        yield ingestions
+        yield tasks
 
 
 def _route(request: Request) -> str:
@@ -63,6 +96,7 @@ def _route(request: Request) -> str:
 
 def install(app: FastAPI) -> None:
     metrics = Metrics()
+    metrics.registry.register(WorkCollector(app.state.settings))
     app.state.metrics = metrics
 
     @app.middleware("http")
@@ -94,7 +128,7 @@ def ready(request: Request) -> JSONResponse:
         "database": _check(lambda: _database(settings)),
         "storage": _check(lambda: _storage(settings)),
         "cache": _check(lambda: _redis(settings)),
-        "broker": {"status": "ok", "detail": "in-process tasks (no broker configured)"},
+        "broker": _check(lambda: _broker(settings)),
     }
     healthy = all(check["status"] == "ok" for check in checks.values())
     body = {"status": "ok" if healthy else "unavailable", "checks": checks}
@@ -112,6 +146,16 @@ def _check(probe: Callable[[], str]) -> dict[str, Any]:
         "detail": detail,
         "ms": round((time.perf_counter() - started) * 1000, 1),
     }
+
+
+def _broker(settings: Settings) -> str:
+    if not settings.task_broker_url:
+        return "in-process tasks (no broker configured)"
+    from kombu import Connection
+
+    with Connection(settings.task_broker_url, connect_timeout=2) as connection:
+        connection.ensure_connection(max_retries=1)
+    return f"Celery broker answers; queue {settings.task_queue!r}"
 
 
 def _database(settings: Settings) -> str:

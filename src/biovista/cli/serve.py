@@ -22,6 +22,7 @@ def serve(
     from biovista.api.app import create_app
     from biovista.query.cache import cache_for
     from biovista.services.render import warm
+    from biovista.tasks.reaper import resubmit_queued, start_reaper
 
     settings = get_settings()
     with user_errors():
@@ -42,6 +43,9 @@ def serve(
     if advice:
         err_console.print(f"[yellow]Redis:[/] {advice}")
     threading.Thread(target=warm, args=(settings,), name="biovista-warm", daemon=True).start()
+    if not settings.task_broker_url:
+        resubmit_queued(settings, app.state.tasks)
+    start_reaper(settings, app.state.tasks)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
 
 

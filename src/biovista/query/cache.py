@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 import redis
 
@@ -331,7 +331,7 @@ class RedisCache:
         """Advice when this Redis could evict others' keys or grow unbounded; None when it is
         safe, or when it cannot be told (CONFIG disabled, as on many managed services)."""
         try:
-            found = self._redis.config_get("maxmemory*")
+            found = cast(dict[Any, Any], self._redis.config_get("maxmemory*"))
         except redis.RedisError:
             return None
         config = {str(k): str(v) for k, v in found.items()}

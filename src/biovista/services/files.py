@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Action, Principal, authorize_project
@@ -66,7 +66,7 @@ def list_files(
         .limit(limit)
     )
     if after is not None:
-        query = query.where(tuple_(Collection.name, SourceFile.path) > tuple_(*after))
+        query = query.where(tuple_(Collection.name, SourceFile.path) > tuple_(*map(literal, after)))
     rows = session.execute(query)
     return [
         FileView(name, f.path, run, f.size, f.sha256, f.row_count, f.ingested_at)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Action, Principal, authorize_project
@@ -16,7 +16,7 @@ from biovista.db.models import Ingestion, utcnow
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
 from biovista.models.loader import load_project
-from biovista.tasks import TaskRunner
+from biovista.tasks import TaskContext, TaskRunner, enqueue, handler
 
 
 def start_ingest(
@@ -26,28 +26,52 @@ def start_ingest(
     project_name: str,
     full: bool,
     runner: TaskRunner,
-    on_done: Callable[[str], None] = lambda status: None,
 ) -> Ingestion:
     """Queue an ingest of the project's server-side data (editors and owners)."""
     project = authorize_project(session, principal, project_name, Action.EDIT)
     if not project.source_path or not Path(project.source_path).is_file():
         raise InvalidInputError(f"project {project_name!r} has no project file on the server")
-    ingestion = Ingestion(
-        project_id=project.id, full=full, status="queued", created_by=str(principal.user_id)
-    )
-    session.add(ingestion)
-    session.flush()
-    source, ingestion_id = Path(project.source_path), ingestion.id
+    ingestion = queue_ingestion(session, project.id, full, str(principal.user_id))
     session.commit()  # the task must find the queued row
-
-    def work() -> None:
-        on_done(_run(settings, source, full, ingestion_id))
-
-    runner.submit(work)
+    enqueue_ingest(settings, runner, ingestion, Path(project.source_path))
     return ingestion
 
 
-def _run(settings: Settings, source: Path, full: bool, ingestion_id: uuid.UUID) -> str:
+def queue_ingestion(
+    session: Session, project_id: uuid.UUID, full: bool, created_by: str | None
+) -> Ingestion:
+    ingestion = Ingestion(project_id=project_id, full=full, status="queued", created_by=created_by)
+    session.add(ingestion)
+    session.flush()
+    return ingestion
+
+
+def enqueue_ingest(
+    settings: Settings, runner: TaskRunner, ingestion: Ingestion, source: Path
+) -> uuid.UUID:
+    params = {"ingestion_id": str(ingestion.id), "source": str(source), "full": ingestion.full}
+    return enqueue(
+        settings,
+        runner,
+        "ingest",
+        params,
+        project_id=ingestion.project_id,
+        created_by=ingestion.created_by,
+    )
+
+
+@handler("ingest")
+def _ingest_task(context: TaskContext) -> dict[str, Any]:
+    params = context.params
+    ingestion_id = uuid.UUID(params["ingestion_id"])
+    status = run_ingestion(context.settings, Path(params["source"]), params["full"], ingestion_id)
+    if status == "failed":
+        raise BiovistaError(f"ingestion {ingestion_id} failed")
+    return {"ingestion_id": str(ingestion_id), "status": status}
+
+
+def run_ingestion(settings: Settings, source: Path, full: bool, ingestion_id: uuid.UUID) -> str:
+    """Ingest the project into the queued ``Ingestion``; answers how it ended."""
     from biovista.services.ingest import ingest_project
 
     try:
@@ -76,7 +100,10 @@ def list_ingestions(
         .limit(limit)
     )
     if before is not None:
-        query = query.where(tuple_(Ingestion.created_at, Ingestion.id) < tuple_(*before))
+        query = query.where(
+            tuple_(Ingestion.created_at, Ingestion.id)
+            < tuple_(literal(before[0]), literal(before[1]))
+        )
     return list(session.scalars(query))
 
 

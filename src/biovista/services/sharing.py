@@ -124,4 +124,4 @@ def _member_counts(session: Session, names: list[str]) -> dict[str, int]:
         .where(Group.name.in_(names))
         .group_by(Group.name)
     )
-    return dict(rows.all())
+    return {row[0]: row[1] for row in rows.all()}

@@ -111,18 +111,34 @@ UPLOADS = "@uploads"
 """A runs root naming the project's own upload folder on the server."""
 
 
+EXECUTIONS = "@executions"
+"""A runs root naming the folder where the project's workflow executions leave their
+outputs: one run folder per execution, named by its id."""
+
+SERVER_FOLDERS = {UPLOADS: "uploads", EXECUTIONS: "executions"}
+
+
 def uploads_folder(settings: Settings, project_name: str) -> Path:
     return settings.data_dir / "uploads" / project_name
+
+
+def executions_folder(settings: Settings, project_name: str) -> Path:
+    return settings.data_dir / "executions" / project_name
+
+
+def execution_outputs_folder(settings: Settings, project_name: str, execution_id: str) -> Path:
+    """Where one execution's outputs are kept once it has finished (its run folder)."""
+    return executions_folder(settings, project_name) / execution_id
 
 
 def open_source(
     root: str, base_dir: Path, settings: Settings, project_name: str | None = None
 ) -> Source:
     """The source for a runs root or a single file's folder (relative to ``base_dir``)."""
-    if root == UPLOADS:
+    if root in SERVER_FOLDERS:
         if project_name is None:
-            raise StorageError(f"{UPLOADS} needs the project's name")
-        folder = uploads_folder(settings, project_name)
+            raise StorageError(f"{root} needs the project's name")
+        folder = settings.data_dir / SERVER_FOLDERS[root] / project_name
         folder.mkdir(parents=True, exist_ok=True)
         return LocalSource(folder)
     if root.startswith("s3://"):

@@ -1,0 +1,158 @@
+"""Reading and writing task rows: the one record every process agrees on.
+
+The runner that executes a task is the only writer of its progress and events, so
+sequence numbers are taken with a read-modify-write in one transaction. Claiming a task
+is an UPDATE guarded by its status, so two runners handed the same task (a requeue racing
+a slow worker) never both run it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from biovista.db.models import as_utc, utcnow
+from biovista.db.task_models import Task, TaskEvent
+
+FINISHED = frozenset({"succeeded", "failed", "cancelled"})
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A task whose worker stopped answering, and what became of it."""
+
+    task_id: uuid.UUID
+    kind: str
+    requeued: bool
+
+
+def create_task(
+    session: Session,
+    kind: str,
+    params: dict[str, Any],
+    project_id: uuid.UUID | None = None,
+    created_by: str | None = None,
+    max_attempts: int = 1,
+) -> Task:
+    task = Task(
+        kind=kind,
+        params=params,
+        project_id=project_id,
+        created_by=created_by,
+        max_attempts=max_attempts,
+    )
+    session.add(task)
+    session.flush()
+    add_event(session, task, "status", "queued")
+    return task
+
+
+def add_event(
+    session: Session, task: Task, kind: str, message: str = "", data: dict[str, Any] | None = None
+) -> TaskEvent:
+    task.events_count += 1
+    event = TaskEvent(task_id=task.id, seq=task.events_count, kind=kind, message=message)
+    event.data = data or {}
+    session.add(event)
+    return event
+
+
+def claim(session: Session, task_id: uuid.UUID, worker: str) -> bool:
+    """Mark a queued task running for ``worker``; False when it is not queued any more."""
+    now = utcnow()
+    claimed = session.execute(
+        update(Task)
+        .where(Task.id == task_id, Task.status == "queued")
+        .values(
+            status="running",
+            worker=worker,
+            attempts=Task.attempts + 1,
+            started_at=now,
+            heartbeat_at=now,
+            finished_at=None,
+            error=None,
+        )
+    )
+    if not claimed.rowcount:  # type: ignore[attr-defined]
+        return False
+    task = session.get_one(Task, task_id)
+    session.refresh(task)
+    add_event(session, task, "status", "running", {"worker": worker, "attempt": task.attempts})
+    return True
+
+
+def finish(
+    session: Session,
+    task_id: uuid.UUID,
+    status: str,
+    result: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> None:
+    task = session.get_one(Task, task_id)
+    task.status, task.finished_at = status, utcnow()
+    task.result, task.error = result, error
+    if status == "succeeded" and task.progress_total is not None:
+        task.progress_done = task.progress_total
+    add_event(session, task, "status", status, {"error": error} if error else {})
+
+
+def request_cancel(session: Session, task: Task) -> None:
+    """A queued task is cancelled at once; a running one is asked to stop."""
+    if task.status in FINISHED:
+        return
+    task.cancel_requested = True
+    if task.status == "queued":
+        task.status, task.finished_at = "cancelled", utcnow()
+        add_event(session, task, "status", "cancelled")
+    else:
+        add_event(session, task, "status", "cancelling")
+
+
+def events_after(session: Session, task_id: uuid.UUID, after: int, limit: int) -> list[TaskEvent]:
+    query = (
+        select(TaskEvent)
+        .where(TaskEvent.task_id == task_id, TaskEvent.seq > after)
+        .order_by(TaskEvent.seq)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def reap_stale(
+    session: Session, stale_after: timedelta, is_dead: Callable[[str], bool] = lambda _: False
+) -> list[Stale]:
+    """Running tasks silent for longer than ``stale_after``, or whose worker is known to be
+    dead (``is_dead``, given the worker's name): queued again or failed."""
+    deadline = utcnow() - stale_after
+    running = session.scalars(select(Task).where(Task.status == "running")).all()
+    found = [
+        task
+        for task in running
+        if (task.heartbeat_at is None or as_utc(task.heartbeat_at) < deadline)
+        or (task.worker is not None and is_dead(task.worker))
+    ]
+    reaped = []
+    for task in found:
+        last = task.heartbeat_at.isoformat() if task.heartbeat_at else "never"
+        again = task.attempts < task.max_attempts and not task.cancel_requested
+        if again:
+            task.status, task.worker = "queued", None
+            add_event(session, task, "status", "queued", {"reason": f"worker silent since {last}"})
+        else:
+            task.status, task.finished_at = "failed", utcnow()
+            task.error = f"the worker {task.worker or ''} stopped answering (last heartbeat {last})"
+            add_event(session, task, "status", "failed", {"error": task.error})
+        reaped.append(Stale(task.id, task.kind, again))
+    return reaped
+
+
+def queued_since(session: Session, moment: datetime) -> list[uuid.UUID]:
+    """Queued tasks created before ``moment``: those a restarted server must hand out again."""
+    query = select(Task.id).where(Task.status == "queued", Task.created_at < moment)
+    return list(session.scalars(query))
