@@ -152,7 +152,7 @@ def test_yaml_syntax_and_missing_files(tmp_path: Path) -> None:
         (3, "entry"),
         (4, "project"),
     ]
-    with pytest.raises(InvalidInputError, match="no biovista-workflow.yaml"):
+    with pytest.raises(InvalidInputError, match=r"no biovista-workflow\.yaml"):
         load_manifest(tmp_path / "elsewhere")
 
 
