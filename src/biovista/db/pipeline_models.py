@@ -57,6 +57,8 @@ class Execution(Base):
     samples: Mapped[list[Any]] = mapped_column(JSON, default=list)
     """The sample sheet it ran on: one object per sample (name, type, metadata, files)."""
     workdir: Mapped[str] = mapped_column(Text, default="")
+    log_path: Mapped[str] = mapped_column(Text, default="")
+    """The engine's log of this execution (read by byte offset while it grows)."""
     jobs_total: Mapped[int | None] = mapped_column(Integer, default=None)
     jobs_done: Mapped[int] = mapped_column(Integer, default=0)
     exit_code: Mapped[int | None] = mapped_column(Integer, default=None)

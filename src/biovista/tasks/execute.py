@@ -26,7 +26,7 @@ Handler = Callable[[TaskContext], dict[str, Any] | None]
 
 HANDLER_MODULES = (
     "biovista.services.ingest_jobs",
-    "biovista.services.executions",
+    "biovista.services.execution_run",
     "biovista.services.downloads",
 )
 """Modules that register handlers; imported (when present) before the first task runs."""

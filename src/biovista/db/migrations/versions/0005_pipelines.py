@@ -116,6 +116,7 @@ def upgrade() -> None:
         sa.Column("params", sa.JSON(), nullable=False),
         sa.Column("samples", sa.JSON(), nullable=False),
         sa.Column("workdir", sa.Text(), nullable=False),
+        sa.Column("log_path", sa.Text(), nullable=False),
         sa.Column("jobs_total", sa.Integer(), nullable=True),
         sa.Column("jobs_done", sa.Integer(), nullable=False),
         sa.Column("exit_code", sa.Integer(), nullable=True),
