@@ -11,17 +11,22 @@ from biovista.api import (
     access,
     auth,
     dashboards,
+    downloads,
+    executions,
     files,
     ingestions,
     observability,
     problems,
     projects,
     render,
+    samples,
     setup,
     tasks,
     tokens,
+    upload_sessions,
     uploads,
     users,
+    workflows,
 )
 from biovista.auth.keys import KeyRing
 from biovista.auth.ratelimit import LoginLimiter
@@ -67,6 +72,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             uploads,
             render,
             tasks,
+            samples,
+            upload_sessions,
+            downloads,
+            workflows,
+            executions,
         )
     ]
     for router in [*routers, dashboards.router, dashboards.public_router]:
@@ -90,5 +100,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from biovista.web import mount_web
     from biovista.web.session import WebContext
 
-    mount_web(app, WebContext(resolved, app.state.keyring, app.state.limiter))
+    context = WebContext(resolved, app.state.keyring, app.state.limiter, app.state.tasks)
+    mount_web(app, context)
     return app

@@ -8,7 +8,17 @@ import sys
 import typer
 
 from biovista import __version__
-from biovista.cli import browse, ingest, remote, scaffold, serve, users, validate, worker
+from biovista.cli import (
+    browse,
+    ingest,
+    pipelines,
+    remote,
+    scaffold,
+    serve,
+    users,
+    validate,
+    worker,
+)
 from biovista.cli.common import EXIT_FAILED, err_console
 
 app = typer.Typer(
@@ -35,7 +45,7 @@ def main(
     """Dashboards over the outputs of bioinformatics workflows."""
 
 
-for module in (scaffold, validate, ingest, browse, serve, users, remote, worker):
+for module in (scaffold, validate, ingest, browse, serve, users, remote, worker, pipelines):
     module.register(app)
 
 

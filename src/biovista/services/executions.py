@@ -85,6 +85,8 @@ def _queue(session: Session, runner: TaskRunner, execution: Execution, resume: b
         created_by=execution.created_by,
     )
     execution.task_id = task.id
+    session.flush()
+    session.refresh(execution, ["workflow"])  # callers read it after the commit below
     session.commit()
     runner.submit(task.id)
     return execution
