@@ -77,7 +77,7 @@ def test_a_git_repository_is_cloned_at_a_revision(settings: Settings, tmp_path: 
         )
         assert workflow.revision == first
         assert not (Path(workflow.path) / "README").exists()
-        with pytest.raises(InvalidInputError, match="git checkout .* failed"):
+        with pytest.raises(InvalidInputError, match=r"git checkout .* failed"):
             register_workflow(
                 session, settings, LOCAL_ADMIN, f"file://{repository}", revision="no-such"
             )
