@@ -215,12 +215,11 @@ def test_a_sheet_with_any_problem_changes_nothing(world: World) -> None:
     with session_scope(world.url) as session, pytest.raises(InvalidInputError) as raised:
         samples.import_sheet(session, world.people["editor"], "liver", sheet)
     assert messages(raised.value) == [
-        "sheet, line 3, column organ: sample 'S2', attribute 'organ': 'lung' is not one of "
-        "liver, kidney, heart",
-        "sheet, line 4, column name: no sample name",
-        "sheet, line 5, column name: sample 'S1' is already on line 2",
-        "sheet, line 6, column type: unknown sample type 'cells' (types: tissue)",
-        "sheet, line 7, column colour: sample 'S6', attribute 'colour': type 'tissue' has no "
+        "organ, line 3: sample 'S2', attribute 'organ': 'lung' is not one of liver, kidney, heart",
+        "name, line 4: no sample name",
+        "name, line 5: sample 'S1' is already on line 2",
+        "type, line 6: unknown sample type 'cells' (types: tissue)",
+        "colour, line 7: sample 'S6', attribute 'colour': type 'tissue' has no "
         "such attribute (its attributes: organ, donor, note)",
     ]
     with session_scope(world.url) as session:

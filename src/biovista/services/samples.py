@@ -202,17 +202,17 @@ def _header_problems(header: list[str]) -> list[Problem]:
     if not header:
         return [Problem("the sheet is empty; its first line names the columns", "sheet", 1)]
     problems = [
-        Problem(f"the first line must have a column {c!r}", "sheet", 1, c)
+        Problem(f"the first line must have a column {c!r}", "sheet", 1)
         for c in SHEET_COLUMNS
         if c not in header
     ]
     problems.extend(
-        Problem(f"column {h!r} appears twice", "sheet", 1, h)
+        Problem(f"column {h!r} appears twice", h, 1)
         for i, h in enumerate(header)
         if h in header[:i]
     )
     problems.extend(
-        Problem("a column has no name", "sheet", 1, i + 1) for i, h in enumerate(header) if not h
+        Problem(f"column {i + 1} has no name", "sheet", 1) for i, h in enumerate(header) if not h
     )
     return problems
 
@@ -232,31 +232,28 @@ def _sheet_row(
     type_name = (row.get("type") or "").strip()
     count = len(problems)
     if not name:
-        problems.append(Problem("no sample name", "sheet", line, "name"))
+        problems.append(Problem("no sample name", "name", line))
     elif not SAMPLE_NAME.match(name):
         problems.append(
             Problem(
                 f"sample name {name!r} is not valid: up to 200 letters, digits, '.', '_' and '-'",
-                "sheet",
-                line,
                 "name",
+                line,
             )
         )
     elif name in lines:
-        problems.append(
-            Problem(f"sample {name!r} is already on line {lines[name]}", "sheet", line, "name")
-        )
+        problems.append(Problem(f"sample {name!r} is already on line {lines[name]}", "name", line))
     sample_type = types.get(type_name)
     if sample_type is None:
         known = ", ".join(types) or "none defined yet"
         what = f"unknown sample type {type_name!r}" if type_name else "no sample type"
-        problems.append(Problem(f"{what} (types: {known})", "sheet", line, "type"))
+        problems.append(Problem(f"{what} (types: {known})", "type", line))
     if len(problems) > count or sample_type is None:
         return None
     lines[name] = line
     values = clean_values({k: v for k, v in row.items() if k not in SHEET_COLUMNS})
     problems.extend(
-        Problem(message, "sheet", line, attribute)
+        Problem(message, attribute, line)
         for attribute, message in value_problems(
             name, sample_type.name, sample_type.attributes, values
         )

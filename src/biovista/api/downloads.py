@@ -1,0 +1,99 @@
+"""Downloads: one file by path, or a zip of samples or of an execution's outputs.
+
+``POST /projects/{name}/downloads`` answers 202 with a task id at once; the zip is built
+by a background task (follow it at ``/api/v1/tasks/{id}``) and fetched from
+``GET /downloads/{task_id}``, which answers 409 while it is still being built.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
+from biovista.services import downloads
+
+router = APIRouter(tags=["downloads"])
+
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The file's bytes", "content": {"application/octet-stream": {}}}
+}
+
+
+class DownloadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    samples: list[str] | Literal["all"] | None = Field(
+        None, description='Sample names, or "all" for every sample of the project'
+    )
+    execution_id: uuid.UUID | None = Field(None, description="An execution of the project")
+
+
+class DownloadStarted(BaseModel):
+    task_id: uuid.UUID
+    status: str
+    task: str = Field(description="Where to follow the task's progress")
+    download: str = Field(description="Where to fetch the zip when the task has finished")
+
+
+@router.get(
+    "/projects/{name}/uploads/{path:path}", response_class=FileResponse, responses=FILE_RESPONSE
+)
+def download_upload(
+    name: str, path: str, principal: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> FileResponse:
+    """One file of the project's uploads folder (viewers)."""
+    found = downloads.uploaded_file(session, settings, principal, name, path)
+    return FileResponse(found, filename=found.name, media_type="application/octet-stream")
+
+
+@router.get(
+    "/projects/{name}/execution-outputs/{execution_id}/{path:path}",
+    response_class=FileResponse,
+    responses=FILE_RESPONSE,
+)
+def download_output(
+    name: str,
+    execution_id: uuid.UUID,
+    path: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> FileResponse:
+    """One file an execution of the project left in its outputs folder (viewers)."""
+    found = downloads.output_file(session, settings, principal, name, execution_id, path)
+    return FileResponse(found, filename=found.name, media_type="application/octet-stream")
+
+
+@router.post("/projects/{name}/downloads", response_model=DownloadStarted, status_code=202)
+def start_download(
+    name: str,
+    body: DownloadRequest,
+    request: Request,
+    principal: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> DownloadStarted:
+    """Start building a zip of samples' files or of an execution's outputs (viewers)."""
+    task_id = downloads.start_zip(
+        session, settings, principal, name, request.app.state.tasks, body.samples, body.execution_id
+    )
+    return DownloadStarted(
+        task_id=task_id,
+        status="queued",
+        task=f"/api/v1/tasks/{task_id}",
+        download=f"/api/v1/downloads/{task_id}",
+    )
+
+
+@router.get("/downloads/{task_id}", response_class=FileResponse, responses=FILE_RESPONSE)
+def fetch_download(
+    task_id: uuid.UUID, principal: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> FileResponse:
+    """The finished zip (viewers of its project); 409 while it is being built or if it failed."""
+    ready = downloads.zip_download(session, settings, principal, task_id)
+    return FileResponse(ready.path, filename=ready.filename, media_type="application/zip")
