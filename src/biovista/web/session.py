@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flask
 from sqlalchemy.orm import Session
@@ -27,17 +27,22 @@ from biovista.errors import NotFoundError
 from biovista.services import sessions
 from biovista.services.sessions import REFRESH_TTL, IssuedTokens
 
+if TYPE_CHECKING:
+    from biovista.tasks import TaskRunner
+
 ACCESS_COOKIE = "biovista_access"
 REFRESH_COOKIE = "biovista_session"
 
 
 @dataclass(frozen=True)
 class WebContext:
-    """What every web app shares with the API process: settings, signing keys, limiter."""
+    """What every web app shares with the API process: settings, signing keys, limiter,
+    and the task runner (pages that launch workflows queue on the API's own runner)."""
 
     settings: Settings
     keyring: KeyRing
     limiter: LoginLimiter
+    tasks: TaskRunner | None = None
 
 
 def current_principal(context: WebContext) -> Principal | None:
