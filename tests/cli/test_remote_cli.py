@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import socket
 import stat
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
+from tests.live_server import live_server
 from tests.penguins import make_project
 from typer.testing import CliRunner
 
@@ -33,16 +30,11 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     api = create_app(settings)
     with session_scope(settings.resolved_database_url) as session:
         create_user(session, "ada@example.org", PASSWORD, role="admin")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    instance = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
+    with live_server(api) as url:
+        yield from _with_project(url, tmp_path)
+
+
+def _with_project(url: str, tmp_path: Path) -> Iterator[str]:
     token = httpx.post(
         f"{url}/api/v1/auth/login", json={"email": "ada@example.org", "password": PASSWORD}
     ).json()["access_token"]
@@ -54,11 +46,7 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         headers={"Authorization": f"Bearer {token}", "content-type": "application/yaml"},
     )
     assert created.status_code == 201, created.text
-    try:
-        yield url
-    finally:
-        instance.should_exit = True
-        thread.join(timeout=10)
+    yield url
 
 
 def test_login_then_work_remotely(server: str, tmp_path: Path) -> None:

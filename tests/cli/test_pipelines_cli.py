@@ -1,0 +1,111 @@
+"""``biovista workflow register``, ``biovista run`` and ``biovista execution`` against a
+real server: the run is followed to its end and its exit code tells how it went."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.live_server import live_server
+from typer.testing import CliRunner
+
+from biovista.api.app import create_app
+from biovista.cli.main import app as cli
+from biovista.config import Settings
+from biovista.db.session import session_scope
+from biovista.services.users import create_user
+
+PASSWORD = "a long enough password"
+DATA = Path(__file__).resolve().parents[1] / "data" / "workflows"
+runner = CliRunner()
+
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("BIOVISTA_CONFIG_DIR", str(tmp_path / "config"))
+    settings = Settings(data_dir=tmp_path / "server-data", task_heartbeat_seconds=0.2)
+    api = create_app(settings)
+    with session_scope(settings.resolved_database_url) as session:
+        create_user(session, "ada@example.org", PASSWORD, role="admin")
+    with live_server(api) as url:
+        logged_in = runner.invoke(
+            cli,
+            ["login", url, "--email", "ada@example.org", "--scope", "admin"],
+            input=PASSWORD + "\n",
+        )
+        assert logged_in.exit_code == 0, logged_in.output
+        yield url
+    api.state.tasks.shutdown()
+
+
+def add_samples(url: str) -> None:
+    token = httpx.post(
+        f"{url}/api/v1/auth/login", json={"email": "ada@example.org", "password": PASSWORD}
+    ).json()["access_token"]
+    client = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"})
+    client.post("/api/v1/sample-types", json={"name": "colony"}).raise_for_status()
+    for name in ("colony_a", "colony_b"):
+        data = (DATA / "samples" / f"{name}.csv").read_bytes()
+        client.post(
+            "/api/v1/projects/penguin-summary/samples", json={"name": name, "type": "colony"}
+        ).raise_for_status()
+        opened = client.post(
+            "/api/v1/projects/penguin-summary/upload-sessions",
+            json={
+                "path": f"{name}.csv",
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "sample": name,
+            },
+        )
+        opened.raise_for_status()
+        client.put(
+            f"/api/v1/projects/penguin-summary/upload-sessions/{opened.json()['id']}",
+            params={"offset": 0},
+            content=data,
+        ).raise_for_status()
+
+
+def test_register_run_and_follow(server: str, tmp_path: Path) -> None:
+    registered = runner.invoke(cli, ["workflow", "register", str(DATA / "penguin-summary")])
+    assert registered.exit_code == 0, registered.output
+    assert "penguin-summary (snakemake) registered for project penguin-summary" in (
+        registered.output
+    )
+    listed = runner.invoke(cli, ["workflow", "list"])
+    assert "min_mass" in listed.output
+    add_samples(server)
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("sample,comment\ncolony_a,first\ncolony_b,second\n")
+
+    ran = runner.invoke(cli, ["run", "penguin-summary", "--samples", str(sheet), "-p", "digits=2"])
+    assert ran.exit_code == 0, ran.output
+    assert "succeeded; outputs ingested" in ran.output
+    assert "summarise" in ran.output and "colony_b" in ran.output
+
+    failed = runner.invoke(
+        cli,
+        [
+            "run",
+            "penguin-summary",
+            "-s",
+            "colony_a",
+            "-s",
+            "colony_b",
+            "-p",
+            "fail_sample=colony_b",
+        ],
+    )
+    assert failed.exit_code == 1
+    assert "failed" in failed.output and "--- stderr of summarise" in failed.output
+    assert "colony_b" in failed.output
+
+    bad = runner.invoke(cli, ["run", "penguin-summary", "-s", "colony_a", "-p", "digits"])
+    assert bad.exit_code == 2
+    assert "--param 'digits': expected NAME=VALUE" in bad.output
+    unknown = runner.invoke(cli, ["run", "penguin-summary", "-s", "colony_a", "-p", "digitz=1"])
+    assert unknown.exit_code != 0 and "digitz" in unknown.output
+    assert "Traceback" not in unknown.output
