@@ -225,3 +225,20 @@ def test_a_task_of_a_dead_local_process_is_reaped_at_once(tmp_path: Path) -> Non
         assert wait_for(settings, task_id, FINISHED).result == {"sum": 3}
     finally:
         runner.shutdown()
+
+
+def test_tasks_queued_before_a_restart_are_handed_out_again(tmp_path: Path) -> None:
+    """In-process threads lose their queue when the server stops; the rows keep it."""
+    from biovista.tasks import records
+    from biovista.tasks.reaper import resubmit_queued
+
+    settings = settings_for(tmp_path)
+    ensure_schema(settings.resolved_database_url)
+    with session_scope(settings.resolved_database_url) as session:
+        task_id = records.create_task(session, "test.count", {"steps": 4}).id
+    runner = ThreadRunner(settings)
+    try:
+        assert resubmit_queued(settings, runner) == 1
+        assert wait_for(settings, task_id, FINISHED).result == {"sum": 10}
+    finally:
+        runner.shutdown()
