@@ -132,3 +132,17 @@ def test_ready_passes_on_the_redis_eviction_advice(tmp_path: Path, redis_url: st
     cache = TestClient(app).get("/health/ready").json()["checks"]["cache"]
     assert cache["status"] == "ok"
     assert cache["detail"] == (f"redis; {advice}" if advice else "redis")
+
+
+def test_ready_checks_the_task_broker_when_configured(tmp_path: Path, redis_url: str) -> None:
+    app = create_app(Settings(data_dir=tmp_path / "d", single_user=True, task_broker_url=redis_url))
+    broker = TestClient(app).get("/health/ready").json()["checks"]["broker"]
+    assert broker["status"] == "ok"
+    assert broker["detail"] == "Celery broker answers; queue 'biovista'"
+    app.state.settings = Settings(
+        data_dir=tmp_path / "d", task_broker_url="redis://:hush-hush@127.0.0.1:9/0"
+    )
+    response = TestClient(app).get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"]["status"] == "error"
+    assert "hush-hush" not in response.text  # the broker's password stays on the server
