@@ -18,7 +18,7 @@ if params.fail:
 
 masses: dict[str, list[float]] = defaultdict(list)
 flippers: dict[str, list[float]] = defaultdict(list)
-with open(snakemake.input[0], newline="") as handle:
+with Path(snakemake.input[0]).open(newline="") as handle:
     for row in csv.DictReader(handle):
         mass = float(row["body_mass_g"])
         if mass < float(params.min_mass):
