@@ -15,6 +15,7 @@ from biovista.cli import (
     remote,
     scaffold,
     serve,
+    transfer,
     users,
     validate,
     worker,
@@ -45,7 +46,18 @@ def main(
     """Dashboards over the outputs of bioinformatics workflows."""
 
 
-for module in (scaffold, validate, ingest, browse, serve, users, remote, worker, pipelines):
+for module in (
+    scaffold,
+    validate,
+    ingest,
+    browse,
+    serve,
+    users,
+    remote,
+    worker,
+    pipelines,
+    transfer,
+):
     module.register(app)
 
 
