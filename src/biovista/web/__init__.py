@@ -20,6 +20,7 @@ MANAGEMENT_PATHS = (
     "/",
     "/login",
     "/admin",
+    "/projects/{name}/samples{rest:path}",
     "/_favicon.ico",
     "/_reload-hash",
     "/_dash-{rest:path}",

@@ -18,6 +18,7 @@ from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
 from biovista.services import dashboards, sharing
 from biovista.web.importing import import_control, register_import
+from biovista.web.samples import samples_link
 from biovista.web.session import WebContext, signed_in
 from biovista.web.sharing import share_button, share_modal
 
@@ -115,6 +116,7 @@ def _project_section(name: str, description: str, boards: list[Dashboard], owner
             [
                 dmc.Text(name, fw=700),
                 dmc.Text(description, size="sm", c="dimmed"),
+                samples_link(name),
                 *(rows or [dmc.Text("no dashboards yet", size="sm", c="dimmed")]),
             ],
             gap=4,

@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from biovista.errors import BiovistaError
 from biovista.web.admin import admin_page, register_admin
 from biovista.web.home import home_page, register_home
+from biovista.web.samples import register_samples, samples_page
 from biovista.web.session import WebContext, current_principal, log_in
 from biovista.web.sharing import register_sharing
 from biovista.web.shell import new_app, page_shell
@@ -23,6 +24,7 @@ def build_management(context: WebContext) -> Dash:
     register_home(app, context)
     register_sharing(app, context)
     register_admin(app, context)
+    register_samples(app, context)
     return app
 
 
@@ -34,6 +36,8 @@ def _register(app: Dash, context: WebContext) -> None:
             return login_page()
         if pathname == "/admin":
             return admin_page(context, principal)
+        if (sampled := samples_page(context, principal, pathname)) is not None:
+            return sampled
         return home_page(context, principal)
 
     @app.callback(
