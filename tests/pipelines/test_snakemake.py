@@ -75,13 +75,14 @@ def test_a_failing_job_reports_its_stderr_and_resume_runs_only_what_is_missing(
     assert failed.status == "failed" and failed.exit_code == 1
     assert "sample colony_b fails on purpose (fail_sample=colony_b)" in failed.stderr
     assert "summarising colony_b" in failed.stdout
-    assert observed.jobs()[summary("colony_a")].status == "succeeded"
+    others = [job for name, job in observed.jobs().items() if name != summary("colony_b")]
+    assert {job.status for job in others} <= {"succeeded"}  # which ran first is Snakemake's pick
     assert "Error in rule summarise" in observed.log()
 
     results = workdir / "results"
     kept = {sample: (results / sample / "summary.csv") for sample in SAMPLES}
     kept_times = {s: p.stat().st_mtime_ns for s, p in kept.items() if p.exists()}
-    assert "colony_a" in kept_times and "colony_b" not in kept_times
+    assert kept_times and "colony_b" not in kept_times  # a job running beside it finished
     resumed = start(workdir, resume=True)
     again = follow(resumed)
     assert resumed.returncode == 0, again.log()
