@@ -71,6 +71,10 @@ def engine_for(name: str, settings: Settings) -> Engine:
         from biovista.pipelines.snakemake import SnakemakeEngine
 
         return SnakemakeEngine(cores=cores)
+    if name == "nextflow":
+        from biovista.pipelines.nextflow import NextflowEngine
+
+        return NextflowEngine(executable=settings.nextflow_executable)
     raise InvalidInputError(
         f"unknown workflow engine {name!r}",
         [Problem(f"unknown workflow engine {name!r}", suggestion="one of: " + ", ".join(ENGINES))],
