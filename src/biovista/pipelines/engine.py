@@ -65,8 +65,9 @@ class Engine(Protocol):
 
 def engine_for(name: str, settings: Settings) -> Engine:
     """The engine called ``name`` (a manifest's ``engine``), configured from ``settings``."""
-    # Imported here: each engine module is only needed when a workflow of its kind runs.
+    # Settings has no cores field yet: a `pipeline_cores` added there is used as it is.
     cores = int(getattr(settings, "pipeline_cores", None) or DEFAULT_CORES)
+    # Imported here: each engine module is only needed when a workflow of its kind runs.
     if name == "snakemake":
         from biovista.pipelines.snakemake import SnakemakeEngine
 
