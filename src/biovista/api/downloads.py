@@ -23,6 +23,10 @@ FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"description": "The file's bytes", "content": {"application/octet-stream": {}}}
 }
 
+ZIP_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The zip", "content": {"application/zip": {}}}
+}
+
 
 class DownloadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -90,7 +94,7 @@ def start_download(
     )
 
 
-@router.get("/downloads/{task_id}", response_class=FileResponse, responses=FILE_RESPONSE)
+@router.get("/downloads/{task_id}", response_class=FileResponse, responses=ZIP_RESPONSE)
 def fetch_download(
     task_id: uuid.UUID, principal: CurrentUser, session: SessionDep, settings: SettingsDep
 ) -> FileResponse:

@@ -110,7 +110,6 @@ def read_session(
     "/projects/{name}/upload-sessions/{session_id}",
     response_model=UploadSessionPublic,
     openapi_extra=RAW_CHUNK,
-    responses={409: {"description": "The chunk starts past `received` (given in the body)"}},
 )
 async def put_chunk(
     name: str,
