@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     snapshot_timeout: float = Field(30.0, gt=0)
     """Seconds a PNG or PDF export may take to draw before it answers 504."""
 
+    pipeline_cores: int = Field(2, ge=1, le=1024)
+    """Cores a Snakemake execution may use at once (its ``--cores``)."""
     nextflow_executable: str = "nextflow"
     """The Nextflow launcher that runs Nextflow workflows (a name on the PATH or a path)."""
 

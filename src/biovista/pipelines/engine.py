@@ -16,7 +16,6 @@ from biovista.errors import InvalidInputError, Problem
 from biovista.pipelines.events import Event
 from biovista.pipelines.manifest import ENGINES, Manifest
 
-DEFAULT_CORES = 2
 
 
 class RunningWorkflow(Protocol):
@@ -65,8 +64,7 @@ class Engine(Protocol):
 
 def engine_for(name: str, settings: Settings) -> Engine:
     """The engine called ``name`` (a manifest's ``engine``), configured from ``settings``."""
-    # Settings has no cores field yet: a `pipeline_cores` added there is used as it is.
-    cores = int(getattr(settings, "pipeline_cores", None) or DEFAULT_CORES)
+    cores = settings.pipeline_cores
     # Imported here: each engine module is only needed when a workflow of its kind runs.
     if name == "snakemake":
         from biovista.pipelines.snakemake import SnakemakeEngine
