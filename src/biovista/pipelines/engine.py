@@ -17,7 +17,6 @@ from biovista.pipelines.events import Event
 from biovista.pipelines.manifest import ENGINES, Manifest
 
 
-
 class RunningWorkflow(Protocol):
     """A workflow whose engine process was started (and may have ended)."""
 
