@@ -85,7 +85,7 @@ def start_zip(
         entries = [
             (f"{execution_id}/{p.relative_to(folder).as_posix()}", str(p))
             for p in sorted(folder.rglob("*"))
-            if p.is_file()
+            if p.is_file() and p.resolve().is_relative_to(folder.resolve())  # no symlink out
         ]
         params: dict[str, Any] = {"execution_id": str(execution_id)}
         filename = f"{project_name}-execution-{str(execution_id)[:8]}.zip"
