@@ -18,6 +18,7 @@ from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
 from biovista.services import dashboards, sharing
 from biovista.web.importing import import_control, register_import
+from biovista.web.run_format import executions_link
 from biovista.web.samples import samples_link
 from biovista.web.session import WebContext, signed_in
 from biovista.web.sharing import share_button, share_modal
@@ -54,7 +55,13 @@ def home_page(context: WebContext, principal: Principal) -> Any:
     )
     return dmc.Stack(
         [
-            dmc.Group([dmc.Title("Projects", order=3), *admin], justify="space-between"),
+            dmc.Group(
+                [
+                    dmc.Title("Projects", order=3),
+                    dmc.Group([dmc.Anchor("Workflows", href="/workflows"), *admin]),
+                ],
+                justify="space-between",
+            ),
             creator,
             *sections,
             share_modal(),
@@ -114,7 +121,7 @@ def _project_section(name: str, description: str, boards: list[Dashboard], owner
     return dmc.Paper(
         dmc.Stack(
             [
-                dmc.Text(name, fw=700),
+                dmc.Group([dmc.Text(name, fw=700), executions_link(name)], justify="space-between"),
                 dmc.Text(description, size="sm", c="dimmed"),
                 samples_link(name),
                 *(rows or [dmc.Text("no dashboards yet", size="sm", c="dimmed")]),

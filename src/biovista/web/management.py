@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from biovista.errors import BiovistaError
 from biovista.web.admin import admin_page, register_admin
 from biovista.web.home import home_page, register_home
+from biovista.web.pipelines import pipeline_page, register_pipelines
 from biovista.web.samples import register_samples, samples_page
 from biovista.web.session import WebContext, current_principal, log_in
 from biovista.web.sharing import register_sharing
@@ -25,6 +26,7 @@ def build_management(context: WebContext) -> Dash:
     register_sharing(app, context)
     register_admin(app, context)
     register_samples(app, context)
+    register_pipelines(app, context)
     return app
 
 
@@ -38,6 +40,8 @@ def _register(app: Dash, context: WebContext) -> None:
             return admin_page(context, principal)
         if (sampled := samples_page(context, principal, pathname)) is not None:
             return sampled
+        if (pipelines := pipeline_page(context, principal, pathname)) is not None:
+            return pipelines
         return home_page(context, principal)
 
     @app.callback(
