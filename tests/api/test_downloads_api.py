@@ -12,6 +12,7 @@ import zipfile
 import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from tests.api.uploads_world import small_world  # noqa: F401 (the "world" of these tests)
 
 from biovista.config import Settings
 from biovista.db.models import Project
@@ -19,6 +20,8 @@ from biovista.db.pipeline_models import Execution, Workflow
 from biovista.db.session import session_scope
 
 World = tuple[TestClient, dict[str, str]]
+
+
 PROJECT = "/api/v1/projects/penguins"
 
 

@@ -4,8 +4,10 @@ define types, editors write samples, viewers read them, strangers see nothing.""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from tests.api.uploads_world import small_world  # noqa: F401 (the "world" of these tests)
 
 World = tuple[TestClient, dict[str, str]]
+
 
 TYPE = {
     "name": "api-tissue",

@@ -7,8 +7,11 @@ import hashlib
 import os
 
 from fastapi.testclient import TestClient
+from tests.api.uploads_world import small_world  # noqa: F401 (the "world" of these tests)
 
 World = tuple[TestClient, dict[str, str]]
+
+
 URL = "/api/v1/projects/penguins/upload-sessions"
 DATA = os.urandom(100_000)
 DIGEST = hashlib.sha256(DATA).hexdigest()
