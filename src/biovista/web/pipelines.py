@@ -9,7 +9,7 @@ values, samples) and its message is shown beside the form, so the rules live in 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import dash_mantine_components as dmc
@@ -99,8 +99,12 @@ def _workflow_card(session: Session, principal: Principal, workflow: Workflow) -
             [dmc.Button("Launch", id={"kind": "wf-launch", "workflow": name})], mt="xs"
         )
     else:
-        who = f"editors of project {project.name}" if project else "nobody (no project)"
-        action = dmc.Text(f"Launched by {who}.", size="sm", c="dimmed", className="bv-no-launch")
+        why = (
+            f"Launched by editors of project {project.name}."
+            if project
+            else "Bound to no project, so it cannot be launched."
+        )
+        action = dmc.Text(why, size="sm", c="dimmed", className="bv-no-launch")
     return dmc.Paper(
         dmc.Stack(
             [
@@ -146,7 +150,7 @@ def parameter_field(workflow: str, spec: Mapping[str, Any], disabled: bool = Fal
     return dmc.TextInput(id=ident, value="" if default is None else str(default), **common)
 
 
-def form_values(schema: list[Mapping[str, Any]], raw: Mapping[str, Any]) -> dict[str, Any]:
+def form_values(schema: Sequence[Mapping[str, Any]], raw: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters to launch with: an emptied number or choice is left out (so its
     default applies, or the service reports it as required); an empty text is kept as
     the empty string unless the parameter is required."""
