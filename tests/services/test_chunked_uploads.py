@@ -4,6 +4,7 @@ checksums verified at the end (a mismatch leaves nothing), expiry, and sample fi
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -161,8 +162,11 @@ def test_open_sessions_are_found_and_expired_ones_cleaned(world: World) -> None:
         assert [(s.id, s.received) for s in found] == [(session_id, 10)]
         stale = session.get_one(UploadSession, session_id)
         stale.expires_at = stale.expires_at - timedelta(days=2)
+    orphan = chunked_uploads.partial_path(world.settings, uuid.uuid4())  # its project is gone
+    orphan.write_bytes(b"x")
+    os.utime(orphan, (0, 0))
     with session_scope(world.url) as session:
-        assert chunked_uploads.clean_expired(session, world.settings) == 1
+        assert chunked_uploads.clean_expired(session, world.settings) == 2
     assert [p.stem for p in world.partials()] == [str(other)]
     with pytest.raises(ConflictError, match="is failed \\(expired\\)"):
         put(world, session_id, 10, DATA[10:20])

@@ -11,6 +11,7 @@ rename into the uploads folder. Open sessions expire after a day without a chunk
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -339,7 +340,24 @@ def clean_expired(session: Session, settings: Settings) -> int:
     for opened in expired:
         _fail(settings, opened, "expired")
     session.flush()
-    return len(expired)
+    return len(expired) + _clean_orphans(session, settings)
+
+
+def _clean_orphans(session: Session, settings: Settings) -> int:
+    """Delete day-old partial files no session owns (their project was deleted)."""
+    limit = (utcnow() - SESSION_TTL).timestamp()
+    old: dict[uuid.UUID, Path] = {}
+    for path in partial_path(settings, uuid.uuid4()).parent.glob("*.part"):
+        with contextlib.suppress(ValueError, OSError):
+            if path.stat().st_mtime < limit:
+                old[uuid.UUID(path.stem)] = path
+    if not old:
+        return 0
+    known = set(session.scalars(select(UploadSession.id).where(UploadSession.id.in_(old))))
+    orphans = [path for ident, path in old.items() if ident not in known]
+    for path in orphans:
+        path.unlink(missing_ok=True)
+    return len(orphans)
 
 
 def _fail(settings: Settings, opened: UploadSession, reason: str) -> None:
