@@ -22,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
+import anyio
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -164,14 +165,15 @@ async def put_chunk_async(
     offset: int,
     chunks: AsyncIterator[bytes],
 ) -> UploadSession:
-    """``put_chunk`` for a body read as it arrives (the API)."""
+    """``put_chunk`` for a body read as it arrives (the API). The last chunk's checks run
+    in a worker thread: re-reading a large file must not stall the server's event loop."""
     chunk = _begin(session, settings, principal, project_name, session_id, offset)
     if isinstance(chunk, UploadSession):
         return chunk
     with chunk:
         async for data in chunks:
             chunk.feed(data)
-        return chunk.end(session, settings)
+        return await anyio.to_thread.run_sync(chunk.end, session, settings)
 
 
 def put_chunk(
