@@ -179,7 +179,7 @@ def test_a_failed_job_shows_its_stderr_when_its_row_is_clicked(
     card = open_workflow(page, base)
     card.get_by_label("fail_sample").fill("colony_b")
     pick_samples(page, card, SAMPLES)
-    launch_from(page, card)
+    first = launch_from(page, card)
     wait_status(page, "failed")
     expect(page.locator("#ex-error")).to_contain_text("colony_b")
     expect(page.get_by_role("button", name="Resume")).to_be_visible()
@@ -191,6 +191,15 @@ def test_a_failed_job_shows_its_stderr_when_its_row_is_clicked(
     failed.locator(".ag-cell[col-id='name']").click()
     expect(page.locator("#ex-job-name")).to_contain_text("colony_b")
     expect(page.locator("#ex-job-stderr")).to_contain_text("colony_b")
+
+    page.get_by_role("button", name="Resume").click()  # only the failed job runs again
+    page.wait_for_url(re.compile(r"/executions/(?!" + first + r")[0-9a-f-]{36}$"))
+    expect(page.get_by_role("link", name="resumed from")).to_have_attribute(
+        "href", f"/executions/{first}"
+    )
+    wait_status(page, "failed")  # it fails again: the parameters are the same
+    expect(page.locator("#ex-count")).to_have_text("0 / 1 jobs")
+    expect(job_rows(page)).to_have_count(1)
     context.close()
 
 

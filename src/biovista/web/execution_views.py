@@ -106,6 +106,10 @@ def signature(execution: Execution) -> str:
 def summary(execution: Execution) -> Any:
     """Status badge (``#ex-status``), jobs done of total, times and a progress bar."""
     total, done = execution.jobs_total, execution.jobs_done
+    if not total and execution.status not in ACTIVE and execution.jobs:
+        # The engine reported no progress (a run that failed at its first job): count rows.
+        total = len(execution.jobs)
+        done = sum(job.status in ("succeeded", "cached") for job in execution.jobs)
     percent = 100.0 * min(done, total) / total if total else 0.0
     if execution.status == "succeeded":
         percent = 100.0
