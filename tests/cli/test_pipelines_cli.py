@@ -3,11 +3,9 @@ real server: the run is followed to its end and its exit code tells how it went.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from tests.live_server import live_server
 from typer.testing import CliRunner
@@ -41,32 +39,33 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     api.state.tasks.shutdown()
 
 
-def add_samples(url: str) -> None:
-    token = httpx.post(
-        f"{url}/api/v1/auth/login", json={"email": "ada@example.org", "password": PASSWORD}
-    ).json()["access_token"]
-    client = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"})
-    client.post("/api/v1/sample-types", json={"name": "colony"}).raise_for_status()
+def add_samples(tmp_path: Path) -> None:
+    """As docs/pipelines.md does it: a sample type, a sheet of samples, their files."""
+    attributes = tmp_path / "colony.yaml"
+    attributes.write_text("- {name: island, required: true, allowed: [Biscoe, Dream, Torgersen]}\n")
+    created = runner.invoke(
+        cli, ["sample-type", "create", "colony", "--attributes", str(attributes)]
+    )
+    assert created.exit_code == 0, created.output
+    assert "sample type colony created (island)" in created.output
+    assert "island*" in runner.invoke(cli, ["sample-type", "list"]).output
+    sheet = tmp_path / "samples.csv"
+    sheet.write_text("name,type,island\ncolony_a,colony,Torgersen\ncolony_b,colony,Biscoe\n")
+    imported = runner.invoke(cli, ["samples", "import", "penguin-summary", str(sheet)])
+    assert imported.exit_code == 0, imported.output
     for name in ("colony_a", "colony_b"):
-        data = (DATA / "samples" / f"{name}.csv").read_bytes()
-        client.post(
-            "/api/v1/projects/penguin-summary/samples", json={"name": name, "type": "colony"}
-        ).raise_for_status()
-        opened = client.post(
-            "/api/v1/projects/penguin-summary/upload-sessions",
-            json={
-                "path": f"{name}.csv",
-                "size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "sample": name,
-            },
+        sent = runner.invoke(
+            cli,
+            [
+                "upload",
+                str(DATA / "samples" / f"{name}.csv"),
+                "-p",
+                "penguin-summary",
+                "--sample",
+                name,
+            ],
         )
-        opened.raise_for_status()
-        client.put(
-            f"/api/v1/projects/penguin-summary/upload-sessions/{opened.json()['id']}",
-            params={"offset": 0},
-            content=data,
-        ).raise_for_status()
+        assert sent.exit_code == 0, sent.output
 
 
 def test_register_run_and_follow(server: str, tmp_path: Path) -> None:
@@ -77,7 +76,7 @@ def test_register_run_and_follow(server: str, tmp_path: Path) -> None:
     )
     listed = runner.invoke(cli, ["workflow", "list"])
     assert "min_mass" in listed.output
-    add_samples(server)
+    add_samples(tmp_path)
     sheet = tmp_path / "sheet.csv"
     sheet.write_text("sample,comment\ncolony_a,first\ncolony_b,second\n")
 

@@ -13,6 +13,7 @@ from biovista.cli import (
     ingest,
     pipelines,
     remote,
+    sample_types,
     scaffold,
     serve,
     transfer,
@@ -57,6 +58,7 @@ for module in (
     worker,
     pipelines,
     transfer,
+    sample_types,
 ):
     module.register(app)
 
