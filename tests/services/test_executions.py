@@ -159,6 +159,10 @@ def test_a_failing_job_shows_its_stderr_and_resume_runs_only_the_rest(
     ran = [job.name for job in resumed.jobs if job.name.startswith("summarise")]
     assert len(ran) == 1 and "colony_b" in ran[0]
     assert sorted(set(summaries(settings)["sample"].to_list())) == ["colony_a", "colony_b"]
+    with session_scope(settings.resolved_database_url) as session:
+        kept = executions.lineage(session, LOCAL_ADMIN, PROJECT, f"{again_id}/colony_a/summary.csv")
+    assert kept.execution_id == again_id and kept.samples == ["colony_a"]
+    assert kept.job is not None and "colony_a" in kept.job  # made by the first attempt
 
 
 def summaries_missing(settings: Settings) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from biovista.config import Settings
 from biovista.db.models import Project, utcnow
@@ -188,13 +189,20 @@ def _ingest_outputs(
     return {"execution_id": str(execution_id), "ingestion_id": str(ingestion_id), "files": files}
 
 
-def _record_outputs(session: Any, execution: Execution, folder: Path, outputs_name: str) -> int:
-    """One ``OutputFile`` per file, tied to the job that wrote it and that job's samples."""
-    by_output = {
-        Path(path).as_posix().removeprefix("./"): job
-        for job in execution.jobs
-        for path in job.outputs
-    }
+def _record_outputs(session: Session, execution: Execution, folder: Path, outputs_name: str) -> int:
+    """One ``OutputFile`` per file, tied to the job that wrote it and that job's samples.
+
+    A resumed execution did not rerun the jobs an earlier attempt finished: their files
+    are traced to the attempt that made them."""
+    by_output: dict[str, ExecutionJob] = {}
+    attempt: Execution | None = execution
+    while attempt is not None:
+        for made in attempt.jobs:
+            for path in made.outputs:
+                by_output.setdefault(Path(path).as_posix().removeprefix("./"), made)
+        attempt = (
+            session.get(Execution, attempt.resumed_from_id) if attempt.resumed_from_id else None
+        )
     count = 0
     for file in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = file.relative_to(folder).as_posix()
