@@ -63,9 +63,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(params=["threads", "celery"])
-def setup(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[tuple[Settings, TaskRunner]]:
+def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Settings, TaskRunner]]:
     if request.param == "threads":
         settings = settings_for(tmp_path)
         ensure_schema(settings.resolved_database_url)

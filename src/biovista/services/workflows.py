@@ -8,6 +8,7 @@ outputs are ingested into; an existing project of that name is bound as it is.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -22,9 +23,14 @@ from biovista.config import Settings
 from biovista.db.models import Project
 from biovista.db.pipeline_models import Workflow
 from biovista.errors import InvalidInputError, NotFoundError
-from biovista.pipelines.manifest import Manifest, load_manifest
+from biovista.pipelines.manifest import MANIFEST_FILE, Manifest, load_manifest
 from biovista.services.project_admin import create_project
 
+GIT_TIMEOUT_SECONDS = 300
+GIT_QUIET = {
+    "GIT_TERMINAL_PROMPT": "0",  # never wait for a password nobody will type
+    "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o ConnectTimeout=15",
+}
 GIT_PREFIXES = ("https://", "http://", "git@", "ssh://", "git://", "file://")
 
 
@@ -76,10 +82,15 @@ def _fetch(source: str, revision: str | None, into: Path) -> str | None:
     if source.startswith(GIT_PREFIXES) or source.endswith(".git"):
         return _clone(source, revision, into)
     folder = Path(source).expanduser()
-    if not folder.is_dir():
-        raise InvalidInputError(f"workflow source {source!r} is not a folder on the server")
+    if not folder.is_absolute() or not folder.is_dir():
+        raise InvalidInputError(
+            f"workflow source {source!r} is not a folder on the server (give its absolute path)"
+        )
+    if not (folder / MANIFEST_FILE).is_file():
+        raise InvalidInputError(f"{source}: no {MANIFEST_FILE} here, so this is no workflow")
     if revision:
         raise InvalidInputError("a revision can only be given for a git repository")
+    load_manifest(folder)  # a broken manifest is reported before anything is copied
     shutil.copytree(folder, into, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".snakemake"))
     return None
 
@@ -88,17 +99,28 @@ def _clone(url: str, revision: str | None, into: Path) -> str:
     def git(*args: str, cwd: Path | None = None) -> str:
         try:
             done = subprocess.run(
-                ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=True
+                ["git", *args],
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+                timeout=GIT_TIMEOUT_SECONDS,
+                check=True,
+                env={**os.environ, **GIT_QUIET},
             )
         except FileNotFoundError:
             raise InvalidInputError("git is not installed on the server") from None
+        except subprocess.TimeoutExpired:
+            raise InvalidInputError(
+                f"git {args[0]} of {url!r} took over {GIT_TIMEOUT_SECONDS} s"
+            ) from None
         except subprocess.CalledProcessError as exc:
             last = (exc.stderr or "").strip().splitlines()[-1:] or ["(no message)"]
             raise InvalidInputError(f"git {args[0]} of {url!r} failed: {last[0]}") from None
         return done.stdout.strip()
 
     shutil.rmtree(into)
-    git("clone", "--quiet", url, str(into))
+    shallow = [] if revision else ["--depth", "1"]
+    git("clone", "--quiet", *shallow, url, str(into))
     if revision:
         git("checkout", "--quiet", revision, cwd=into)
     return git("rev-parse", "HEAD", cwd=into)
