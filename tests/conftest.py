@@ -46,6 +46,24 @@ def redis_url() -> str:
     return REDIS_TEST_URL
 
 
+RABBITMQ_TEST_URL = os.environ.get(
+    "BIOVISTA_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//"
+)
+
+
+@pytest.fixture
+def rabbitmq_url() -> str:
+    """A RabbitMQ broker that answers (Celery's other common broker)."""
+    from kombu import Connection
+
+    try:
+        with Connection(RABBITMQ_TEST_URL, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as exc:
+        require_service("RabbitMQ", str(exc))
+    return RABBITMQ_TEST_URL
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each test gets its own data directory and the embedded database by default."""

@@ -94,7 +94,7 @@ def test_only_admins_register_and_bad_sources_are_explained(
             register_workflow(session, settings, LOCAL_ADMIN, str(tmp_path / "nowhere"))
         with pytest.raises(InvalidInputError, match="give its absolute path"):
             register_workflow(session, settings, LOCAL_ADMIN, "tests/data")
-        with pytest.raises(InvalidInputError, match="no biovista-workflow.yaml here"):
+        with pytest.raises(InvalidInputError, match=r"no biovista-workflow\.yaml here"):
             register_workflow(session, settings, LOCAL_ADMIN, "/")  # never copies a whole disk
         broken = tmp_path / "broken"
         shutil.copytree(WORKFLOW, broken)

@@ -62,7 +62,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=10)
 
 
-@pytest.fixture(params=["threads", "celery"])
+@pytest.fixture(params=["threads", "celery-redis", "celery-rabbitmq"])
 def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Settings, TaskRunner]]:
     if request.param == "threads":
         settings = settings_for(tmp_path)
@@ -71,7 +71,7 @@ def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Sett
         yield settings, runner
         runner.shutdown()
         return
-    broker = request.getfixturevalue("redis_url")
+    broker = request.getfixturevalue(f"{request.param.removeprefix('celery-')}_url")
     settings = settings_for(tmp_path, task_broker_url=broker, task_queue=f"t-{uuid.uuid4()}")
     ensure_schema(settings.resolved_database_url)
     worker = start_worker(settings, tmp_path / "worker.log")
