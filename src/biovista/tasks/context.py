@@ -37,16 +37,16 @@ class TaskContext:
         return self.settings.resolved_database_url
 
     def progress(self, done: int, total: int | None = None, message: str = "") -> None:
+        values: dict[str, Any] = {"progress_done": done, "progress_total": total}
+        if message:
+            values["message"] = message
         with session_scope(self.url) as session:
-            task = session.get_one(Task, self.task_id)
-            task.progress_done, task.progress_total = done, total
-            if message:
-                task.message = message
-            add_event(session, task, "progress", message, {"done": done, "total": total})
+            session.execute(update(Task).where(Task.id == self.task_id).values(**values))
+            add_event(session, self.task_id, "progress", message, {"done": done, "total": total})
 
     def log(self, text: str) -> None:
         with session_scope(self.url) as session:
-            add_event(session, session.get_one(Task, self.task_id), "log", text)
+            add_event(session, self.task_id, "log", text)
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()

@@ -54,10 +54,22 @@ def create_task(
 
 
 def add_event(
-    session: Session, task: Task, kind: str, message: str = "", data: dict[str, Any] | None = None
+    session: Session,
+    task: Task | uuid.UUID,
+    kind: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
 ) -> TaskEvent:
-    task.events_count += 1
-    event = TaskEvent(task_id=task.id, seq=task.events_count, kind=kind, message=message)
+    """Number the event with one atomic increment: the worker (progress) and the API (a
+    cancel request) may add events to the same task at the same moment."""
+    task_id = task if isinstance(task, uuid.UUID) else task.id
+    seq = session.execute(
+        update(Task)
+        .where(Task.id == task_id)
+        .values(events_count=Task.events_count + 1)
+        .returning(Task.events_count)
+    ).scalar_one()
+    event = TaskEvent(task_id=task_id, seq=seq, kind=kind, message=message)
     event.data = data or {}
     session.add(event)
     return event
@@ -94,12 +106,14 @@ def finish(
     result: dict[str, Any] | None = None,
     error: str | None = None,
 ) -> None:
+    # A write first: on SQLite a transaction that read before writing can be refused at
+    # once ("database is locked") when another writer committed in between.
+    add_event(session, task_id, "status", status, {"error": error} if error else {})
     task = session.get_one(Task, task_id)
     task.status, task.finished_at = status, utcnow()
     task.result, task.error = result, error
     if status == "succeeded" and task.progress_total is not None:
         task.progress_done = task.progress_total
-    add_event(session, task, "status", status, {"error": error} if error else {})
 
 
 def request_cancel(session: Session, task: Task) -> None:
