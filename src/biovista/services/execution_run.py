@@ -239,3 +239,8 @@ def _finish(
             for job in execution.jobs:
                 if job.status in ("pending", "running"):
                     job.status = "cancelled"
+        if execution.jobs_total is None:  # the engine never said how many it planned
+            execution.jobs_total = len(execution.jobs)
+            execution.jobs_done = sum(
+                job.status in ("succeeded", "cached") for job in execution.jobs
+            )
