@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,27 @@ class Remote:
         if response.status_code >= 400:
             raise _error(response)
         return response.json() if response.content else None
+
+    def download(self, path: str, target: Path, advance: Callable[[int, int | None], None]) -> Path:
+        """Stream a file to ``target`` (through a temporary name, so a cut download leaves
+        nothing that looks whole); ``advance`` hears each chunk's size and the total."""
+        partial = target.with_name(f".{target.name}.part")
+        try:
+            with self._http.stream("GET", path) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise _error(response)
+                total = int(response.headers.get("content-length", 0)) or None
+                with partial.open("wb") as handle:
+                    for chunk in response.iter_bytes(1 << 20):
+                        handle.write(chunk)
+                        advance(len(chunk), total)
+            partial.replace(target)
+        except httpx.TransportError as exc:
+            raise BiovistaError(f"cannot reach {self.url}: {exc}") from None
+        finally:
+            partial.unlink(missing_ok=True)
+        return target
 
 
 def _error(response: httpx.Response) -> BiovistaError:

@@ -3,6 +3,8 @@ real server: the run is followed to its end and its exit code tells how it went.
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,6 +86,30 @@ def test_register_run_and_follow(server: str, tmp_path: Path) -> None:
     assert ran.exit_code == 0, ran.output
     assert "succeeded; outputs ingested" in ran.output
     assert "summarise" in ran.output and "colony_b" in ran.output
+    execution = re.search(r"execution ([0-9a-f-]{36}) of penguin-summary queued", ran.output)
+    assert execution is not None
+    outputs = tmp_path / "outputs.zip"
+    fetched = runner.invoke(
+        cli,
+        ["download", "penguin-summary", "--execution", execution[1], "-o", str(outputs)],
+    )
+    assert fetched.exit_code == 0, fetched.output
+    with zipfile.ZipFile(outputs) as archive:
+        names = archive.namelist()
+        assert any(n.endswith("colony_b/summary.csv") for n in names), names
+        summary = next(n for n in names if n.endswith("colony_a/summary.csv"))
+        assert archive.read(summary).decode().startswith("sample,species,birds")
+    samples_zip = tmp_path / "samples.zip"
+    fetched = runner.invoke(
+        cli, ["download", "penguin-summary", "-s", "colony_a", "-o", str(samples_zip)]
+    )
+    assert fetched.exit_code == 0, fetched.output
+    with zipfile.ZipFile(samples_zip) as archive:
+        original = (DATA / "samples" / "colony_a.csv").read_bytes()
+        assert original in [archive.read(n) for n in archive.namelist()]
+    unclear = runner.invoke(cli, ["download", "penguin-summary"])
+    assert unclear.exit_code == 2
+    assert "choose one of --sample, --all-samples or --execution" in unclear.output
 
     failed = runner.invoke(
         cli,

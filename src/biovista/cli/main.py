@@ -10,6 +10,7 @@ import typer
 from biovista import __version__
 from biovista.cli import (
     browse,
+    download,
     ingest,
     pipelines,
     remote,
@@ -59,6 +60,7 @@ for module in (
     pipelines,
     transfer,
     sample_types,
+    download,
 ):
     module.register(app)
 
