@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from biovista.errors import InvalidInputError, Problem
 from biovista.models.dashboard import DashboardSpec, with_layout
 from biovista.models.yaml_lines import index_lines
-from biovista.models.yaml_problems import structure_problem, syntax_problem
+from biovista.models.yaml_problems import syntax_problem, validated
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -29,12 +28,8 @@ def validate_document(data: Any, source: str, text: str | None = None) -> Dashbo
             f"{source} is not a dashboard file",
             [Problem(f"expected keys at the top level, found a {found}", source, 1)],
         )
-    problems = list(lines.duplicates)
-    try:
-        spec = DashboardSpec.model_validate(data)
-    except ValidationError as exc:
-        problems += [structure_problem(error, lines, DashboardSpec) for error in exc.errors()]
-    if problems:
+    spec, problems = validated(DashboardSpec, data, lines)
+    if spec is None or problems:
         located = [
             Problem(p.message, p.where or source, p.line, p.column, p.suggestion) for p in problems
         ]

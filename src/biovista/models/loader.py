@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
 from biovista.errors import InvalidInputError, Problem
 from biovista.models.project import ProjectConfig, cross_reference_problems
-from biovista.models.yaml_lines import LineIndex, index_lines
-from biovista.models.yaml_problems import structure_problem, syntax_problem
+from biovista.models.yaml_lines import LineIndex
+from biovista.models.yaml_problems import read_yaml, validated
 from biovista.parsers import formats
 
 
@@ -60,31 +57,16 @@ def check_project(path: Path) -> CheckedProject:
 
 
 def _check(path: Path) -> tuple[ProjectConfig | None, list[Problem], LineIndex]:
-    empty = LineIndex()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        return None, [Problem(f"cannot read the file: {exc.strerror}", where=str(path))], empty
-    except UnicodeDecodeError:
-        return None, [Problem("the file is not UTF-8 text", where=str(path))], empty
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        return None, [syntax_problem(exc)], empty
-    lines = index_lines(node)
+    data, lines, unreadable = read_yaml(path)
+    if unreadable is not None:
+        return None, [unreadable], lines
     if data is None:
         message = "the file is empty; a project needs at least 'name' and 'collections'"
         return None, [Problem(message, line=1)], lines
     if not isinstance(data, dict):
         found = type(data).__name__
         return None, [Problem(f"expected keys at the top level, found a {found}", line=1)], lines
-    problems = list(lines.duplicates)
-    config: ProjectConfig | None = None
-    try:
-        config = ProjectConfig.model_validate(data)
-    except ValidationError as exc:
-        problems += [structure_problem(error, lines, ProjectConfig) for error in exc.errors()]
+    config, problems = validated(ProjectConfig, data, lines)
     for problem in cross_reference_problems(data, formats()):
         keys = tuple(int(p) if p.isdigit() else p for p in problem.where.split("."))
         problems.append(

@@ -8,15 +8,48 @@ import difflib
 import re
 import types
 import typing
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from biovista.errors import Problem
 from biovista.models.project import ColumnType
-from biovista.models.yaml_lines import LineIndex
+from biovista.models.yaml_lines import LineIndex, index_lines
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def read_yaml(path: Path) -> tuple[Any, LineIndex, Problem | None]:
+    """The file's data and the line of each key, or the problem that stopped reading it
+    (unreadable, not UTF-8, not YAML)."""
+    empty = LineIndex()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, empty, Problem(f"cannot read the file: {exc.strerror}", where=str(path))
+    except UnicodeDecodeError:
+        return None, empty, Problem("the file is not UTF-8 text", where=str(path))
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return None, empty, syntax_problem(exc)
+    return data, index_lines(node), None
+
+
+def validated(
+    model: type[Model], data: dict[str, Any], lines: LineIndex
+) -> tuple[Model | None, list[Problem]]:
+    """The model, or None; with every problem found: duplicate keys and each field error,
+    located by its YAML path and line."""
+    problems = list(lines.duplicates)
+    try:
+        return model.model_validate(data), problems
+    except ValidationError as exc:
+        return None, problems + [structure_problem(e, lines, model) for e in exc.errors()]
 
 
 def syntax_problem(exc: yaml.YAMLError) -> Problem:

@@ -14,13 +14,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-import yaml
-from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from biovista.errors import InvalidInputError, Problem
 from biovista.models.project import IDENTIFIER, StrictModel
-from biovista.models.yaml_lines import LineIndex, index_lines
-from biovista.models.yaml_problems import structure_problem, syntax_problem
+from biovista.models.yaml_lines import LineIndex
+from biovista.models.yaml_problems import read_yaml, validated
 
 MANIFEST_FILE = "biovista-workflow.yaml"
 ENGINES = ("snakemake", "nextflow")
@@ -260,29 +259,14 @@ def load_manifest(folder: Path) -> Manifest:
 
 
 def _check(path: Path) -> tuple[Manifest | None, list[Problem], LineIndex]:
-    empty = LineIndex()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        return None, [Problem(f"cannot read the file: {exc.strerror}", where=str(path))], empty
-    except UnicodeDecodeError:
-        return None, [Problem("the file is not UTF-8 text", where=str(path))], empty
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        return None, [syntax_problem(exc)], empty
-    lines = index_lines(node)
+    data, lines, unreadable = read_yaml(path)
+    if unreadable is not None:
+        return None, [unreadable], lines
     if not isinstance(data, dict):
         found = "nothing" if data is None else f"a {type(data).__name__}"
         message = f"expected keys (name, engine, parameters, ...) at the top level, found {found}"
         return None, [Problem(message, line=1)], lines
-    problems = list(lines.duplicates)
-    manifest: Manifest | None = None
-    try:
-        manifest = Manifest.model_validate(data)
-    except ValidationError as exc:
-        problems += [structure_problem(error, lines, Manifest) for error in exc.errors()]
+    manifest, problems = validated(Manifest, data, lines)
     problems.sort(key=lambda p: (p.line or 0, p.where))
     return manifest, problems, lines
 
