@@ -38,6 +38,7 @@ from biovista.pipelines.nextflow_trace import (
 from biovista.pipelines.process import (
     ChildProcess,
     LineTail,
+    RunningChild,
     TextTail,
     new_run_dir,
     read_job_output,
@@ -116,36 +117,21 @@ class NextflowEngine:
         return RunningNextflow(process, run_dir, sample_names(samples_sheet))
 
 
-class RunningNextflow:
+class RunningNextflow(RunningChild):
     """One Nextflow launcher process and what its log and trace said so far."""
 
+    LOG_NAME = "nextflow.log"
+
     def __init__(self, process: ChildProcess, run_dir: Path, samples: set[str]) -> None:
-        self._process = process
-        self.run_dir = run_dir
+        super().__init__(process, run_dir)
         self._samples = samples
-        self._log = TextTail(run_dir / "nextflow.log")
+        self._log = TextTail(self.log_path)
         self._partial_line = ""
         self._trace = LineTail(run_dir / "trace.txt")
         self._reader = TraceReader()
         self._jobs = JobTable()
         self._progress = (0, 0)
         self._closed = False
-
-    @property
-    def log_path(self) -> Path:
-        return self.run_dir / "nextflow.log"
-
-    @property
-    def pid(self) -> int:
-        """The launcher process, also the id of its process group."""
-        return self._process.pid
-
-    @property
-    def returncode(self) -> int | None:
-        return self._process.returncode
-
-    def cancel(self, grace: float = 10) -> None:
-        self._process.cancel(grace)
 
     def poll(self) -> list[Event]:
         returncode = self._process.returncode

@@ -78,6 +78,33 @@ class ChildProcess:
         return self._process.wait(timeout)
 
 
+class RunningChild:
+    """What every running engine shares: its child process, its run folder and its log."""
+
+    LOG_NAME = ""
+    """The engine's log file in the run folder (the execution log readers follow)."""
+
+    def __init__(self, process: ChildProcess, run_dir: Path) -> None:
+        self._process = process
+        self.run_dir = run_dir
+
+    @property
+    def log_path(self) -> Path:
+        return self.run_dir / self.LOG_NAME
+
+    @property
+    def pid(self) -> int:
+        """The engine process, also the id of its process group."""
+        return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode
+
+    def cancel(self, grace: float = 10) -> None:
+        self._process.cancel(grace)
+
+
 def process_group_alive(pgid: int) -> bool:
     """Whether any process of group ``pgid`` still runs (zombies do not count: they are
     finished and only wait for their parent to collect them)."""

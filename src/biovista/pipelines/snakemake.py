@@ -22,6 +22,7 @@ from biovista.pipelines.manifest import Manifest
 from biovista.pipelines.process import (
     ChildProcess,
     LineTail,
+    RunningChild,
     TextTail,
     new_run_dir,
     read_job_output,
@@ -81,34 +82,19 @@ class SnakemakeEngine:
         return RunningSnakemake(process, run_dir, workdir)
 
 
-class RunningSnakemake:
+class RunningSnakemake(RunningChild):
     """One Snakemake child process and what it has reported so far."""
 
+    LOG_NAME = "execution.log"
+
     def __init__(self, process: ChildProcess, run_dir: Path, workdir: Path) -> None:
-        self._process = process
-        self.run_dir = run_dir
+        super().__init__(process, run_dir)
         self.workdir = workdir
         self._events = LineTail(run_dir / "events.jsonl")
-        self._log = TextTail(run_dir / "execution.log")
+        self._log = TextTail(self.log_path)
         self._jobs = JobTable()
         self._log_files: dict[str, list[str]] = {}
         self._closed = False
-
-    @property
-    def log_path(self) -> Path:
-        return self.run_dir / "execution.log"
-
-    @property
-    def pid(self) -> int:
-        """The engine process, also the id of its process group."""
-        return self._process.pid
-
-    @property
-    def returncode(self) -> int | None:
-        return self._process.returncode
-
-    def cancel(self, grace: float = 10) -> None:
-        self._process.cancel(grace)
 
     def poll(self) -> list[Event]:
         ended = self._process.returncode is not None
