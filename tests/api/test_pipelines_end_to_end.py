@@ -49,7 +49,7 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     worker = start_worker(settings, tmp_path / "worker.log") if extra else None
     with session_scope(settings.resolved_database_url) as session:
         create_user(session, "admin@example.org", PASSWORD, role="admin")
-        for name in ("editor", "viewer"):
+        for name in ("editor", "viewer", "stranger"):
             create_user(session, f"{name}@example.org", PASSWORD)
     client = TestClient(app)
     headers = {
@@ -59,7 +59,7 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
                 "/api/v1/auth/login", json={"email": f"{name}@example.org", "password": PASSWORD}
             ).json()["access_token"]
         }
-        for name in ("admin", "editor", "viewer")
+        for name in ("admin", "editor", "viewer", "stranger")
     }
     registered = client.post(
         "/api/v1/workflows",
@@ -193,6 +193,15 @@ def test_uploaded_samples_run_through_the_workflow_into_the_dashboard(world: Wor
         headers=headers["viewer"],
     ).json()
     assert [e["seq"] for e in later] == [events[-1]["seq"]]
+
+    task = f"/api/v1/tasks/{final['task_id']}"
+    assert client.get(task, headers=headers["stranger"]).status_code == 404
+    assert (
+        client.get(f"/api/v1/executions/{started['id']}", headers=headers["stranger"]).status_code
+        == 404
+    )
+    assert client.post(f"{task}/cancel", headers=headers["viewer"]).status_code == 403
+    assert client.post(f"{task}/cancel", headers=headers["editor"]).json()["status"] == "succeeded"
 
     log = client.get(
         f"/api/v1/executions/{started['id']}/log", params={"offset": 0}, headers=headers["viewer"]

@@ -12,11 +12,10 @@ from pydantic import BaseModel, Field
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.db.pipeline_models import Execution, ExecutionJob
+from biovista.pipelines.manifest import Scalar
 from biovista.services import executions
 
 router = APIRouter(tags=["pipelines"])
-
-Scalar = str | int | float | bool
 
 
 class JobPublic(BaseModel):

@@ -13,11 +13,10 @@ from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.api.executions import ExecutionPublic, execution_public
 from biovista.db.models import Project
 from biovista.db.pipeline_models import Workflow
+from biovista.pipelines.manifest import Scalar
 from biovista.services import executions, workflows
 
 router = APIRouter(tags=["pipelines"])
-
-Scalar = str | int | float | bool
 
 
 class RegisterRequest(BaseModel):

@@ -25,6 +25,7 @@ from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
 from biovista.pipelines.engine import engine_for
 from biovista.pipelines.events import Event, JobUpdate, Progress
+from biovista.services.executions import ACTIVE
 from biovista.services.workflows import manifest_of
 from biovista.storage.sources import execution_outputs_folder
 from biovista.tasks import TaskContext, handler
@@ -110,7 +111,6 @@ class JobRecorder:
     def __init__(self, context: TaskContext, execution_id: uuid.UUID) -> None:
         self.context = context
         self.execution_id = execution_id
-        self.seen: dict[str, str] = {}
 
     def record(self, events: list[Event]) -> None:
         jobs = [e for e in events if isinstance(e, JobUpdate)]
@@ -136,7 +136,6 @@ class JobRecorder:
                     session.add(job)
                     existing[update.engine_id] = job
                 _apply(job, update)
-                self.seen[update.engine_id] = update.status
             if progress:
                 execution.jobs_done, execution.jobs_total = progress[-1].done, progress[-1].total
         if progress:
@@ -231,7 +230,7 @@ def _finish(
     """Record how the execution ended (unless, with ``only_active``, it already has)."""
     with session_scope(settings.resolved_database_url) as session:
         execution = session.get_one(Execution, execution_id)
-        if only_active and execution.status not in ("queued", "running", "ingesting"):
+        if only_active and execution.status not in ACTIVE:
             return
         execution.status, execution.error, execution.finished_at = status, error, utcnow()
         execution.exit_code = code if code is not None else execution.exit_code

@@ -163,7 +163,3 @@ def _visible(session: Session, principal: Principal, workflow: Workflow) -> bool
 
 def manifest_of(workflow: Workflow) -> Manifest:
     return Manifest.model_validate(workflow.manifest)
-
-
-def workflow_by_id(session: Session, workflow_id: uuid.UUID) -> Workflow:
-    return session.get_one(Workflow, workflow_id)
