@@ -209,3 +209,23 @@ def test_bad_launches_are_refused_with_reasons(settings: Settings, runner: Threa
         assert session.query(Execution).count() == 0
     with pytest.raises(InvalidInputError, match="line 3: the sample name is empty"):
         executions.samples_from_sheet("sample,note\ncolony_a,x\n,y\n")
+
+
+def test_a_queued_execution_cancelled_never_starts(settings: Settings) -> None:
+    """With one task at a time, the second launch waits; cancelled there, it ends at once."""
+    runner = ThreadRunner(settings.model_copy(update={"task_workers": 1}))
+    try:
+        busy = launch(settings, runner, sleep=60)
+        waiting = launch(settings, runner)
+        assert wait(settings, waiting, ("queued",)).status == "queued"
+        with session_scope(settings.resolved_database_url) as session:
+            executions.cancel(session, LOCAL_ADMIN, waiting)
+        ended = wait(settings, waiting, FINISHED)
+        assert ended.status == "cancelled" and ended.finished_at is not None
+        with session_scope(settings.resolved_database_url) as session:
+            executions.cancel(session, LOCAL_ADMIN, busy)
+        wait(settings, busy, FINISHED)
+        never = wait(settings, waiting, FINISHED)
+        assert (never.status, never.started_at, never.jobs) == ("cancelled", None, [])
+    finally:
+        runner.shutdown()

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Action, Principal, authorize_project, project_role
 from biovista.config import Settings
-from biovista.db.models import Project
+from biovista.db.models import Project, utcnow
 from biovista.db.pipeline_models import Execution, ExecutionJob, OutputFile
 from biovista.db.task_models import Task
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
@@ -178,8 +178,8 @@ def cancel(session: Session, principal: Principal, execution_id: uuid.UUID) -> E
         raise ConflictError(f"execution {execution_id} has already {execution.status}")
     if execution.task_id is not None:
         records.request_cancel(session, session.get_one(Task, execution.task_id))
-    if execution.status == "queued":
-        execution.status = "cancelled"
+    if execution.status == "queued":  # its task will never start: it ends here
+        execution.status, execution.finished_at = "cancelled", utcnow()
     return execution
 
 
