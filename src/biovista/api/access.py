@@ -29,7 +29,7 @@ class GrantPublic(BaseModel):
 
 
 class GroupCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=groups.GROUP_NAME.pattern)
     description: str = Field(default="", max_length=2000)
 
 

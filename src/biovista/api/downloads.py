@@ -28,8 +28,18 @@ ZIP_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _exactly_one(schema: dict[str, Any]) -> None:
+    """Say in the schema what the service checks: one of the two keys, and not null."""
+    for field in schema["properties"].values():
+        field["anyOf"] = [a for a in field.get("anyOf", []) if a.get("type") != "null"]
+        field.pop("default", None)
+    schema["minProperties"] = schema["maxProperties"] = 1
+
+
 class DownloadRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Exactly one of ``samples`` and ``execution_id``."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_exactly_one)
 
     samples: list[str] | Literal["all"] | None = Field(
         None, description='Sample names, or "all" for every sample of the project'

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from biovista.api.auth import UserPublic
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page
+from biovista.auth.passwords import MIN_LENGTH
 from biovista.db.models import User
 from biovista.services import users
 
@@ -18,8 +19,13 @@ router = APIRouter(tags=["users"])
 
 
 class UserCreate(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
-    password: str = Field(min_length=1, max_length=1024)
+    email: str = Field(min_length=3, max_length=320, pattern=users.EMAIL.pattern)
+    password: str = Field(
+        min_length=MIN_LENGTH,
+        max_length=1024,
+        pattern=f"^[^{users.BLANK}]([\\s\\S]*[^{users.BLANK}])?$",
+        description=f"At least {MIN_LENGTH} characters, not starting or ending with a space",
+    )
     role: Literal["admin", "user"] = "user"
     display_name: str = Field(default="", max_length=200)
 

@@ -14,7 +14,11 @@ from biovista.db.models import RefreshToken, User
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError, Problem
 
 ROLES = ("admin", "user")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+BLANK = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_PART = f"[^@{BLANK}]+"
+EMAIL = re.compile(f"^{_PART}@{_PART}\\.{_PART}$")
+"""An address without blanks or control characters, spelled out rather than ``\\s`` so
+that the API's JSON Schema (ECMA regex) and this check agree on every character."""
 
 
 def normalise_email(email: str) -> str:
