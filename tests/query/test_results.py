@@ -169,6 +169,32 @@ def test_a_box_of_text_is_refused() -> None:
         figure_data(frame(), figure("box", y="sex"))
 
 
+@pytest.mark.parametrize(
+    "spec",
+    [
+        figure("bar", x="sex", y="species"),
+        figure("heatmap", x="sex", y="clutch", z="species"),
+        figure("pie", x="sex", values="species"),
+        figure("sunburst", path=["sex"], values="species"),
+    ],
+)
+def test_adding_up_text_is_refused_by_name(spec: FigureComponent) -> None:
+    with pytest.raises(InvalidInputError) as error:
+        figure_data(frame(), spec)
+    assert str(error.value) == (
+        f"figure 'fig': a {spec.kind} of column 'species' needs numbers, "
+        "but the column holds String values"
+    )
+
+
+def test_an_engine_failure_is_answered_without_the_engines_words() -> None:
+    # a strict cast that fails quotes the values it met: those stay in the server's log
+    failing = pl.LazyFrame({"code": ["SECRET-VALUE"]}).with_columns(pl.col("code").cast(pl.Int64))
+    with pytest.raises(InvalidInputError) as error:
+        metric_value(failing, metric("max", "code"))
+    assert str(error.value) == "the query failed on this collection's values"
+
+
 def test_lines_are_sorted_by_x() -> None:
     line = figure_data(frame(), figure("line", x="measured", y="body_mass_g"))
     assert line.frame[ROW_COLUMN].to_list() == [1, 3, 4, 5, 0, 2]
