@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -362,10 +363,29 @@ def _iso_date(value: Any) -> Any:
     return value.isoformat()[:10] if isinstance(value, date) else value
 
 
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+"""What a spreadsheet reads as the start of a formula (OWASP's CSV injection list)."""
+
+
 def csv_export(frame: pl.LazyFrame, columns: Sequence[str]) -> bytes:
-    """Every filtered row as CSV, for download (never the internal row id)."""
+    """Every filtered row as CSV, for download (never the internal row id).
+
+    Text that a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+cmd|...``,
+    ``@SUM(...)``, ``-1+1``, a leading tab or carriage return), in a cell or a header, gets
+    a leading ``'`` so that it is shown as the text it is. Numbers are left as they are:
+    ``-1.5`` in a number column is a number, not a formula."""
     shown = _shown(frame, columns)
     _check_columns(frame, shown, "table")
+    rows = _collect(frame.select(shown))
+    text = [name for name, dtype in rows.schema.items() if dtype == pl.String]
+    rows = rows.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START.pattern))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text
+    )
+    rows = rows.rename({n: f"'{n}" for n in rows.columns if FORMULA_START.match(n)})
     buffer = io.BytesIO()
-    _collect(frame.select(shown)).write_csv(buffer)
+    rows.write_csv(buffer)
     return buffer.getvalue()
