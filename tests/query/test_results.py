@@ -415,5 +415,5 @@ def test_csv_export_neutralises_what_a_spreadsheet_would_run() -> None:
         "d,'-1+1,0.5,4",
         "e,'\t=1+1,-0.0,-5",
     ]
-    assert "f,\"'\r=1+1\",1e-9,6\n" in text  # a carriage return is quoted, and neutralised
+    assert 'f,"\'\r=1+1",1e-9,6\n' in text  # a carriage return is quoted, and neutralised
     assert text.endswith("g,plain - text = fine,,7\n")
