@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from tests.live_server import free_port
 
 from biovista.config import Settings
+from tests.live_server import free_port
 
 PASSWORD = "a long enough password"
 
