@@ -151,7 +151,7 @@ class _Translator:
     def _in(self, node: exp.Expr) -> pl.Expr:
         column = self._column_of(node, node.this)
         if not node.expressions:
-            raise self._refuse(node, "IN needs at least one value", head="in the condition at")
+            raise self._refuse(node, "IN needs at least one value", whole=True)
         typed = []
         for item in node.expressions:
             value = self._operand(item)
@@ -283,20 +283,23 @@ class _Translator:
         ):
             raise self._refuse(node, "this is not part of the filter language")
 
-    def _refuse(self, node: exp.Expr, reason: str, head: str = "unexpected") -> InvalidInputError:
-        """The error for ``node``, located by its leftmost token that knows its place (NULL
-        and TRUE do not: then by the nearest enclosing node's)."""
+    def _refuse(
+        self, node: exp.Expr, reason: str, head: str = "unexpected", whole: bool = False
+    ) -> InvalidInputError:
+        """The error for ``node`` (``whole``: for the condition it starts), located by its
+        leftmost token that knows its place; NULL and TRUE do not, so then by the nearest
+        enclosing node's."""
         spot: exp.Expr | None = node
         while spot is not None:
             for part in spot.walk(bfs=False):
                 if "start" in part.meta:
                     start, end = part.meta["start"], part.meta["end"]
                     shown, where = self.source.shown(start, end), self.source.at(start)
-                    if spot is node and head == "in the condition at":
-                        return self.source.fail(f"{head} {where}: {reason}")
-                    if spot is node:
-                        return self.source.fail(f"{head} {shown} at {where}: {reason}")
-                    return self.source.fail(f"{reason} (near {shown} at {where})")
+                    if spot is not node:
+                        return self.source.fail(f"{reason} (near {shown} at {where})")
+                    if whole:
+                        return self.source.fail(f"in the condition at {where}: {reason}")
+                    return self.source.fail(f"{head} {shown} at {where}: {reason}")
             spot = spot.parent
         return self.source.fail(reason)
 
