@@ -100,10 +100,30 @@ def test_show_explains_a_bad_filter(cli_project: Path) -> None:
     runner.invoke(app, ["ingest", str(cli_project)])
 
     result = runner.invoke(app, ["show", "penguins", "physical", "--where", "body_mass_g >"])
+    unknown = runner.invoke(app, ["show", "penguins", "physical", "--where", "body_mass > 1"])
 
     assert result.exit_code == 2
-    assert "--where 'body_mass_g >' is not a valid filter" in result.stderr
-    assert "body_mass_g" in result.stderr
+    assert result.stderr == "error: where: the condition stops after '>' at column 13\n"
+    assert unknown.exit_code == 2
+    assert "unknown column 'body_mass' at column 1: did you mean 'body_mass_g'?" in unknown.stderr
+    assert "individual_id" in unknown.stderr  # and the columns there are
+
+
+def test_show_refuses_a_function_call_in_where(cli_project: Path) -> None:
+    runner.invoke(app, ["ingest", str(cli_project)])
+    key = cli_project.parent / "store" / "keys"
+    where = f"individual_id IN (SELECT * FROM read_csv('{key}/signing.pem'))"
+
+    for text, expected in [
+        ("read_csv('/etc/passwd') IS NOT NULL", "unexpected 'read_csv' at column 1: function"),
+        (where, "unexpected 'SELECT' at column 19: subqueries are not allowed"),
+    ]:
+        result = runner.invoke(app, ["show", "penguins", "physical", "--where", text])
+
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr.startswith(f"error: where: {expected}")
+        assert result.stderr.count("\n") == 1  # one line, no traceback
 
 
 def test_show_unknown_project_and_collection(cli_project: Path) -> None:

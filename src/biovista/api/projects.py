@@ -174,12 +174,19 @@ def read_collection_rows(
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-    where: Annotated[str | None, Query(max_length=2000)] = None,
+    where: Annotated[
+        str | None,
+        Query(
+            max_length=2000,
+            description="A condition in the filter language (not SQL), "
+            "e.g. body_mass_g > 4000 AND species = 'gentoo'",
+        ),
+    ] = None,
     sort: Annotated[
         list[str] | None, Query(max_length=200, description="Column, or -column for descending")
     ] = None,
 ) -> RowPagePublic:
-    """A page of rows, filtered by an SQL condition and sorted (table order otherwise)."""
+    """A page of rows, filtered by a ``where`` condition and sorted (table order otherwise)."""
     project = authorize_project(session, principal, name, Action.VIEW)
     get_collection(session, project, collection)
     page = read_rows(settings, name, collection, limit=limit, where=where, offset=offset, sort=sort)

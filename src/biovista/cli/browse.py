@@ -69,7 +69,11 @@ def show(
     collection: str = typer.Argument(..., help="Collection name."),
     limit: int = typer.Option(20, "--limit", "-n", help="How many rows to print."),
     where: str | None = typer.Option(
-        None, "--where", help="SQL filter, e.g. \"body_mass_g > 4000 AND sex = 'male'\"."
+        None,
+        "--where",
+        help="Keep rows meeting a condition, e.g. \"body_mass_g > 4000 AND species = 'gentoo'\": "
+        "comparisons, AND/OR/NOT, IN (...), BETWEEN, LIKE/ILIKE, IS [NOT] NULL over the "
+        "collection's columns (not SQL).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print rows as a JSON list of objects."),
     remote: bool = typer.Option(False, "--remote", help=REMOTE_HELP),

@@ -8,6 +8,8 @@ user-written specs, so each is checked first and a mistake is reported by name."
 from __future__ import annotations
 
 import io
+import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +29,8 @@ from biovista.models.project import FILE_COLUMN, RUN_COLUMN
 from biovista.parsers.base import first_line
 from biovista.query import distributions
 from biovista.query.conditions import ROW_COLUMN
+
+log = logging.getLogger(__name__)
 
 MISSING_LABEL = "(missing)"
 """The label of missing values in pie and sunburst rings, which cannot have gaps."""
@@ -62,7 +66,9 @@ def _collect(frame: pl.LazyFrame) -> pl.DataFrame:
     try:
         return frame.collect().with_columns(pl.col(pl.Categorical).cast(pl.String))
     except pl.exceptions.PolarsError as exc:
-        raise InvalidInputError(f"the query failed: {first_line(exc)}") from None
+        # The engine's message may quote stored values or paths: the log has it, not the caller.
+        log.warning("a query failed: %s", first_line(exc))
+        raise InvalidInputError("the query failed on this collection's values") from None
 
 
 def _count(frame: pl.LazyFrame) -> int:
@@ -82,6 +88,9 @@ def figure_data(
     named = [spec.x, spec.y, spec.z, spec.color, spec.facet, spec.values, *spec.path, *spec.hover]
     columns = list(dict.fromkeys(c for c in named if c))
     _check_columns(frame, columns, f"figure {spec.id!r}", spec.collection)
+    added = {"bar": spec.y, "heatmap": spec.z, "pie": spec.values, "sunburst": spec.values}
+    if added.get(spec.kind):
+        _needs_numbers(frame, str(added[spec.kind]), f"figure {spec.id!r}: a {spec.kind}")
     if spec.kind == "bar":
         keys = [c for c in (spec.x, spec.color, spec.facet) if c]
         value = pl.col(spec.y).sum().alias(spec.y) if spec.y else pl.len().alias("count")
@@ -169,12 +178,7 @@ def metric_value(frame: pl.LazyFrame, spec: MetricComponent) -> float | int | No
     if spec.agg == "distinct":
         result = _collect(frame.select(column.drop_nulls().n_unique().alias("v"), pl.len()))
         return None if result["len"][0] == 0 else int(result["v"][0])
-    dtype = frame.collect_schema()[spec.column]
-    if not (dtype.is_numeric() or dtype == pl.Boolean):
-        raise InvalidInputError(
-            f"metric {spec.id!r}: the {spec.agg!r} of column {spec.column!r} needs numbers, "
-            f"but the column holds {dtype} values"
-        )
+    dtype = _needs_numbers(frame, spec.column, f"metric {spec.id!r}: the {spec.agg!r}")
     if dtype == pl.Boolean:
         column = column.cast(pl.Int64)
     expressions: dict[str, pl.Expr] = {
@@ -193,6 +197,17 @@ def metric_value(frame: pl.LazyFrame, spec: MetricComponent) -> float | int | No
     if isinstance(value, Decimal):
         return float(value)
     return value if isinstance(value, int | float) else float(value)
+
+
+def _needs_numbers(frame: pl.LazyFrame, column: str, what: str) -> pl.DataType:
+    """``column``'s type, which must be numbers (or booleans) for ``what`` to add it up:
+    said here, by name, rather than left to the engine."""
+    dtype = frame.collect_schema()[column]
+    if not (dtype.is_numeric() or dtype == pl.Boolean):
+        raise InvalidInputError(
+            f"{what} of column {column!r} needs numbers, but the column holds {dtype} values"
+        )
+    return dtype
 
 
 TEXT_FILTERS: dict[str, Callable[[pl.Expr, str], pl.Expr]] = {
@@ -348,10 +363,29 @@ def _iso_date(value: Any) -> Any:
     return value.isoformat()[:10] if isinstance(value, date) else value
 
 
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+"""What a spreadsheet reads as the start of a formula (OWASP's CSV injection list)."""
+
+
 def csv_export(frame: pl.LazyFrame, columns: Sequence[str]) -> bytes:
-    """Every filtered row as CSV, for download (never the internal row id)."""
+    """Every filtered row as CSV, for download (never the internal row id).
+
+    Text that a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+cmd|...``,
+    ``@SUM(...)``, ``-1+1``, a leading tab or carriage return), in a cell or a header, gets
+    a leading ``'`` so that it is shown as the text it is. Numbers are left as they are:
+    ``-1.5`` in a number column is a number, not a formula."""
     shown = _shown(frame, columns)
     _check_columns(frame, shown, "table")
+    rows = _collect(frame.select(shown))
+    text = [name for name, dtype in rows.schema.items() if dtype == pl.String]
+    rows = rows.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START.pattern))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text
+    )
+    rows = rows.rename({n: f"'{n}" for n in rows.columns if FORMULA_START.match(n)})
     buffer = io.BytesIO()
-    _collect(frame.select(shown)).write_csv(buffer)
+    rows.write_csv(buffer)
     return buffer.getvalue()

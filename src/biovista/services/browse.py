@@ -1,4 +1,7 @@
-"""Read what was ingested: collection summaries and pages of rows with a filter."""
+"""Read what was ingested: collection summaries and pages of rows with a filter.
+
+The filter is the ``where`` language of :mod:`biovista.query.filter_language`, never SQL:
+its text is translated into a polars expression over the collection's own columns."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from biovista.config import Settings
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import session_scope
 from biovista.errors import InvalidInputError, NotFoundError
-from biovista.parsers.base import first_line
+from biovista.query.filter_language import compile_filter
 from biovista.services.projects import (
     CollectionSummary,
     get_collection,
@@ -46,7 +49,7 @@ def read_rows(
     offset: int = 0,
     sort: list[str] | None = None,
 ) -> RowPage:
-    """Rows of a collection matching an SQL ``where`` expression, read with pushdown."""
+    """Rows of a collection matching a ``where`` condition, read with pushdown."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInputError(f"--limit must be between 1 and {MAX_LIMIT:,}, got {limit}")
     url = settings.resolved_database_url
@@ -60,16 +63,16 @@ def read_rows(
             )
     frame = TableStore(settings).scan(table_key)
     if where:
-        frame = _filtered(frame, where)
+        frame = frame.filter(compile_filter(where, frame.collect_schema()))
     if sort:
         frame = _sorted(frame, sort)
     try:
         matching = frame.select(pl.len()).collect().item()
         rows = frame.slice(offset, limit).collect()
-    except pl.exceptions.PolarsError as exc:
-        raise InvalidInputError(
-            f"--where {where!r} cannot be evaluated: {first_line(exc)}"
-        ) from None
+    except pl.exceptions.PolarsError:
+        # The engine's message may quote stored values or paths: it is never shown.
+        message = "where: the filter could not be evaluated" if where else "cannot read the rows"
+        raise InvalidInputError(message) from None
     return RowPage(rows=rows, matching=int(matching), total=total)
 
 
@@ -84,15 +87,3 @@ def _sorted(frame: pl.LazyFrame, sort: list[str]) -> pl.LazyFrame:
         )
     descending = [key.startswith("-") for key in sort]
     return frame.sort(names, descending=descending, maintain_order=True, nulls_last=True)
-
-
-def _filtered(frame: pl.LazyFrame, where: str) -> pl.LazyFrame:
-    """Apply an SQL boolean expression (``body_mass_g > 4000 AND sex = 'male'``)."""
-    columns = frame.collect_schema().names()
-    try:
-        return frame.sql(f"SELECT * FROM self WHERE {where}")
-    except pl.exceptions.PolarsError as exc:
-        raise InvalidInputError(
-            f"--where {where!r} is not a valid filter: {first_line(exc)} "
-            f"(columns: {', '.join(columns)})"
-        ) from None
