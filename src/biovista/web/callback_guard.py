@@ -148,14 +148,16 @@ def _fits(declared: str, prop: str | None, item: Any, where: str) -> None:
     for entry in entries:
         named = entry.get("property") if isinstance(entry, dict) else None
         if not isinstance(named, str) or (prop is not None and named != prop):
-            raise InvalidInputError(f"{where}: expected the property {prop or 'name'!r}")
+            raise InvalidInputError(
+                f"{where}: expected an entry with property {prop or '(a name)'}"
+            )
         if not _id_fits(pattern, entry.get("id")):
             raise InvalidInputError(f"{where}: the id does not fit {declared[:100]!r}")
 
 
 def _id_fits(pattern: str | dict[str, Any], ident: Any) -> bool:
     if isinstance(pattern, str):
-        return ident == pattern
+        return isinstance(ident, str) and ident == pattern
     if not isinstance(ident, dict) or set(ident) != set(pattern):
         return False
     return all(
