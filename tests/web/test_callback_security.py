@@ -98,9 +98,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             cookies[name] = {"biovista_access": token}
         deps = {
             app: httpx.get(
-                f"{server.url}/{app}/_dash-dependencies", cookies=cookies["editor"], timeout=60
+                f"{server.url}/{app}{'/' if app else ''}_dash-dependencies",
+                cookies=cookies["editor"],
+                timeout=60,
             ).json()
-            for app in ("dashboard", "dashboard-edit")
+            for app in ("dashboard", "dashboard-edit", "")
         }
         yield World(server, dashboard, link, cookies, deps)
 
@@ -300,3 +302,21 @@ def test_malformed_callback_bodies_answer_4xx(world: World, app: str) -> None:
         answer = world.post(app, body, "editor")
         assert 400 <= answer.status_code < 500, (body, answer.status_code, answer.text[:300])
         assert answer.headers["content-type"] == "application/problem+json", body
+
+
+def test_management_callbacks_answer_4xx_for_ids_that_are_not_ids(world: World) -> None:
+    """A role change for a grant whose id is not an id (the page never sends one)."""
+    declared = next(
+        d
+        for d in world.deps[""]
+        if d["inputs"][0]["id"].startswith('{"id":["ALL"],"kind":"grant-role"')
+    )
+    ident = {"id": "not-an-id", "kind": "grant-role", "role": "viewer"}
+    body = _body(declared, {"share-target.data": world.dashboard}, None, [])
+    body["inputs"] = [[{"id": ident, "property": "value", "value": "editor"}]]
+    body["outputs"] = {"id": "share-holders", "property": declared["output"].split(".", 1)[1]}
+    changed = json.dumps(ident, sort_keys=True, separators=(",", ":"))
+    body["changedPropIds"] = [f"{changed}.value"]
+    answer = world.post("", body, "editor")
+    assert answer.status_code == 422, answer.text[:300]
+    assert "the grant must be an id" in answer.json()["detail"]

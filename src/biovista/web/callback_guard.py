@@ -118,6 +118,17 @@ def editable(context: WebContext, ref: dict[str, Any] | None) -> None:
     require_editor(context.settings, current_principal(context), uuid.UUID(ref["id"]))
 
 
+def uuid_of(value: Any, what: str = "id") -> uuid.UUID:
+    """An id a callback got from the page (a store, a pattern id): InvalidInputError, not a
+    500, when a caller sends something else."""
+    try:
+        if isinstance(value, str):
+            return uuid.UUID(value)
+    except ValueError:
+        pass
+    raise InvalidInputError(f"{what} must be an id, not {str(value)[:60]!r}")
+
+
 def _listed(body: dict[str, Any], key: str, entry: Mapping[str, Any]) -> list[Any]:
     items = body.get(key, []) if key == "state" else body.get(key)
     if not isinstance(items, list):
