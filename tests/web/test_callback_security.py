@@ -298,6 +298,14 @@ def test_malformed_callback_bodies_answer_4xx(world: World, app: str) -> None:
             _asking(world, app, {"id": "not-a-uuid", "link": None}),
             _asking(world, app, {"id": 7, "link": None}),
         ]
+    if app == "dashboard":
+        bodies += [
+            _rows(world, _ref(world), "junk"),  # type: ignore[arg-type]
+            _rows(world, _ref(world), {"startRow": "first", "endRow": 5}),
+            _rows(world, _ref(world), {"startRow": 5, "endRow": 0}),
+            _rows(world, _ref(world), {"sortModel": [{"nothing": 1}]}),
+            _rows(world, _ref(world), {"filterModel": ["species"]}),
+        ]
     for body in bodies:
         answer = world.post(app, body, "editor")
         assert 400 <= answer.status_code < 500, (body, answer.status_code, answer.text[:300])

@@ -170,6 +170,8 @@ def _register_changes(app: Dash, context: WebContext) -> None:
     )
     def in_place(_: Any, title: str | None, ref: Any, revision: int) -> tuple[Any, Any]:
         """Moves, resizes and a new title save without reloading the page."""
+        if ctx.triggered_id != "title-input" and not isinstance(ctx.triggered_id, dict):
+            return no_update, no_update  # nothing moved
         opened = open_for_edit(context, ref)
         spec, new_title = opened.spec, opened.title
         if ctx.triggered_id == "title-input":

@@ -260,7 +260,10 @@ def register_data_callbacks(app: Dash, context: WebContext, opener: Opener = ope
         prevent_initial_call=True,
     )
     def update_state(*args: Any) -> tuple[Any, Any]:
-        return _next_state(args[-1])
+        try:
+            return _next_state(args[-1])
+        except (AttributeError, KeyError, TypeError, IndexError) as exc:  # not what a page sends
+            raise InvalidInputError("a filter or selection event of an unexpected shape") from exc
 
     @app.callback(
         Output({"kind": "graph", "cid": ALL}, "figure"),
@@ -317,7 +320,7 @@ def register_data_callbacks(app: Dash, context: WebContext, opener: Opener = ope
         if not request or not ref:
             return no_update
         data = DashboardData(context.settings, opener(context, ref))
-        cid = ctx.triggered_id["cid"]
+        cid = ctx.outputs_list["id"]["cid"]  # the guard checked its shape
         start, count, sort = _grid_request(request)
         state = FilterState.model_validate(state_data or {})
         component = data.opened.spec.component(cid)
