@@ -26,6 +26,11 @@ STATUS: list[tuple[type[BiovistaError], int]] = [
 ]
 
 
+def status_for(exc: BiovistaError) -> int:
+    """The HTTP status of a domain error; the web apps answer with the same mapping."""
+    return next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
+
+
 class FieldError(BaseModel):
     field: str
     message: str
@@ -66,7 +71,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
 
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BiovistaError)
-    status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
+    status = status_for(exc)
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidInputError) and exc.problems:
         extra["errors"] = [

@@ -3,6 +3,11 @@
 The web app is stateless: each request opens the dashboard again with the caller's
 credential (a login, a public dashboard, or a share link) and reads only the collections
 that the dashboard's own components name, through the query engine.
+
+Reading is limited to what the SAVED spec shows: its components, and for a table only the
+columns it lists (also for sorting and filtering, which would otherwise tell hidden values
+apart). Components that are not saved yet (the editor's live preview) are read only for
+those who may edit the dashboard: :func:`require_editor` opens it for them.
 """
 
 from __future__ import annotations
@@ -14,7 +19,13 @@ from typing import Any
 
 import polars as pl
 
-from biovista.auth.policy import Action, Principal, authorize_dashboard, project_role
+from biovista.auth.policy import (
+    Action,
+    ForbiddenError,
+    Principal,
+    authorize_dashboard,
+    project_role,
+)
 from biovista.config import Settings
 from biovista.db.models import Dashboard
 from biovista.db.session import session_scope
@@ -41,6 +52,7 @@ from biovista.query import (
     table_page,
 )
 from biovista.query.cache import NoCache, cache_for, result_key
+from biovista.query.conditions import ROW_COLUMN
 from biovista.query.hot import TableVersion, hot_tables
 from biovista.query.plan import RequestPlan
 from biovista.services import dashboards
@@ -92,6 +104,20 @@ def open_dashboard(
                 else project_role(session, principal, dashboard.project_id)
             )
         return _opened(dashboard, role)
+
+
+def require_editor(
+    settings: Settings, principal: Principal | None, dashboard_id: uuid.UUID
+) -> OpenedDashboard:
+    """The dashboard, opened for the editor: only for a signed-in editor of its project.
+
+    Public dashboards and share links do not count here, so a stranger (or anyone without a
+    role) gets the same NotFoundError as the REST API gives, and a viewer ForbiddenError."""
+    if principal is None:
+        raise NotFoundError(f"no dashboard {dashboard_id}")
+    with session_scope(settings.resolved_database_url) as session:
+        dashboard = authorize_dashboard(session, principal, dashboard_id, Action.EDIT)
+        return _opened(dashboard, project_role(session, principal, dashboard.project_id))
 
 
 def open_every_dashboard(settings: Settings) -> list[OpenedDashboard]:
@@ -164,6 +190,19 @@ class DashboardData:
         self._readable(component.collection)
         return component
 
+    def _saved(self, spec: Any) -> None:
+        """A component the saved spec does not hold as it is (a preview) is read only for
+        those who may edit the dashboard: viewers and links see what was saved, no more."""
+        if self.opened.can_edit:
+            return
+        saved = self.opened.spec.component(spec.id)
+        if isinstance(saved, MultiQCComponent) and saved.view == "plot":
+            saved = multiqc_figure(saved, self.opened.columns.get(saved.collection, []))
+        if saved != spec:
+            raise ForbiddenError(
+                "only editors of this dashboard may read a component it has not saved"
+            )
+
     def _readable(self, collection: str) -> None:
         if collection not in self.opened.table_keys:
             raise InvalidInputError(
@@ -188,6 +227,7 @@ class DashboardData:
         self, spec: FigureComponent, state: FilterState, max_points: int = 10_000
     ) -> Reduced:
         """Also for a component not saved yet (the editor's preview)."""
+        self._saved(spec)
         self._readable(spec.collection)
         scale = dtype = None
         if spec.kind == "histogram" and spec.x:  # bins over all rows: bars keep their places
@@ -205,6 +245,7 @@ class DashboardData:
         return figure_data(frame, spec, max_points=max_points, scale=scale)
 
     def metric_for(self, spec: MetricComponent, state: FilterState) -> Any:
+        self._saved(spec)
         self._readable(spec.collection)
         summed = self._from_partials(spec, state, None)
         if summed is not None:
@@ -264,11 +305,14 @@ class DashboardData:
 
     def options_for(self, spec: FilterComponent) -> dict[str, Any]:
         """Also for a filter not saved yet (the editor's preview)."""
+        self._saved(spec)
         self._readable(spec.collection)
         return filter_options(self._frame(spec.collection, FilterState(), None), spec)
 
     def sample_rows(self, collection: str, columns: list[str], limit: int) -> pl.DataFrame:
         """The first rows of a collection, for previewing a component not saved yet."""
+        if not self.opened.can_edit:
+            raise ForbiddenError("only editors of this dashboard may preview its collections")
         self._readable(collection)
         frame, _ = table_page(self._frame(collection, FilterState(), None), columns, 0, limit)
         return frame
@@ -283,6 +327,13 @@ class DashboardData:
         grid_filters: dict[str, Any] | None,
     ) -> tuple[pl.DataFrame, int]:
         spec = self._component(component_id, TableComponent)
+        shown = [c for c in spec.columns if c != ROW_COLUMN]
+        if shown:  # sorting or filtering by a hidden column would tell its values apart
+            hidden = [c for c, _ in sort if c not in shown] + [
+                c for c in grid_filters or {} if c not in shown
+            ]
+            if hidden:
+                raise InvalidInputError(f"table {component_id!r} does not show {hidden[0]!r}")
         frame = self._frame(spec.collection, state, None)
         return table_page(frame, spec.columns, offset, limit, sort, grid_filters)
 

@@ -1,14 +1,19 @@
 """The editor app (``/dashboard-edit/<id>``): add, edit, arrange, duplicate and delete
 components, and organize them in tabs.
 
-Every change saves itself through :mod:`biovista.services.dashboards` (editor role, with
-the revision the page was opened at, so two editors never silently overwrite each other).
+Only a signed-in editor of the dashboard's project gets anything here: every request is
+checked by :mod:`biovista.web.callback_guard` before a callback runs, and each callback opens
+the dashboard with :func:`~biovista.services.dashboard_view.require_editor` (public
+dashboards and share links open the viewer, never the editor). Every change saves itself
+through :mod:`biovista.services.dashboards` (editor role, with the revision the page was
+opened at, so two editors never silently overwrite each other).
 Changes that alter the set of components reload the page at the same tab; moving, resizing
 and retitling save in place.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -17,11 +22,12 @@ import dash_snap_grid as dsg
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
+from biovista.auth.policy import ForbiddenError
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
 from biovista.models.dashboard import DashboardSpec, FilterState, with_layout
 from biovista.services import dashboards
-from biovista.services.dashboard_view import OpenedDashboard
+from biovista.services.dashboard_view import OpenedDashboard, require_editor
 from biovista.web import editor_form as form
 from biovista.web.components import ROW_HEIGHT
 from biovista.web.editor_preview import preview
@@ -34,7 +40,7 @@ from biovista.web.editor_spec import (
 )
 from biovista.web.session import WebContext, current_principal
 from biovista.web.shell import new_app, page_shell
-from biovista.web.viewer import open_from, parse_path, register_data_callbacks, render_page
+from biovista.web.viewer import parse_path, register_data_callbacks, render_page
 
 CELL = "cell-"  # grid cells are keyed by element id: the component's id, prefixed
 FIELD_STATES = [
@@ -46,7 +52,7 @@ FIELD_STATES = [
 
 
 def build_editor(context: WebContext) -> Dash:
-    app = new_app("editor", "/dashboard-edit/", context)
+    app = new_app("editor", "/dashboard-edit/", context, editors_only=True)
     app.layout = page_shell(
         [
             dcc.Store(id="ref"),
@@ -58,8 +64,15 @@ def build_editor(context: WebContext) -> Dash:
     _register_page(app, context)
     _register_changes(app, context)
     _register_form(app, context)
-    register_data_callbacks(app, context)
+    register_data_callbacks(app, context, opener=open_for_edit)
     return app
+
+
+def open_for_edit(context: WebContext, ref: dict[str, Any] | None) -> OpenedDashboard:
+    """The dashboard ``ref`` names, for an editor of its project (by id, never by link)."""
+    if not ref or not ref.get("id") or ref.get("link"):
+        raise NotFoundError("no dashboard was named")
+    return require_editor(context.settings, current_principal(context), uuid.UUID(ref["id"]))
 
 
 def _tab_from(search: str | None) -> int:
@@ -106,10 +119,10 @@ def _register_page(app: Dash, context: WebContext) -> None:
         dashboard_id, _ = parse_path(pathname)
         ref = {"id": str(dashboard_id) if dashboard_id else None, "link": None}
         try:
-            opened = open_from(context, ref) if dashboard_id else None
-        except NotFoundError:
+            opened = open_for_edit(context, ref)
+        except (NotFoundError, ForbiddenError):
             opened = None
-        if opened is None or not opened.can_edit:
+        if opened is None:
             missing = dmc.Alert(
                 "There is no dashboard here that you may edit.", color="gray", id="not-found"
             )
@@ -139,7 +152,7 @@ def _register_changes(app: Dash, context: WebContext) -> None:
         if not ctx.triggered[0]["value"]:
             return no_update, no_update  # a button appearing, not a click
         try:
-            opened = open_from(context, ref)
+            opened = open_for_edit(context, ref)
             spec, shown = changed_tabs(opened.spec, trigger, int(tab or 0), tab_name)
             _save(context, opened, spec, revision, opened.title)
         except (BiovistaError, ValidationError) as exc:
@@ -157,7 +170,9 @@ def _register_changes(app: Dash, context: WebContext) -> None:
     )
     def in_place(_: Any, title: str | None, ref: Any, revision: int) -> tuple[Any, Any]:
         """Moves, resizes and a new title save without reloading the page."""
-        opened = open_from(context, ref)
+        if ctx.triggered_id != "title-input" and not isinstance(ctx.triggered_id, dict):
+            return no_update, no_update  # nothing moved
+        opened = open_for_edit(context, ref)
         spec, new_title = opened.spec, opened.title
         if ctx.triggered_id == "title-input":
             new_title = (title or "").strip() or opened.title
@@ -215,7 +230,7 @@ def _register_form(app: Dash, context: WebContext) -> None:
             empty: dict[str, Any] = {"fields": {}}
             head = (True, "Add a component", None, "figure", collection, "scatter", "")
             return (*head, tab or "0", empty, "Add to dashboard", None)
-        opened = open_from(context, ref)
+        opened = open_for_edit(context, ref)
         cid = ctx.triggered_id["cid"]
         component = opened.spec.component(cid)
         if component is None:
@@ -262,7 +277,7 @@ def _register_form(app: Dash, context: WebContext) -> None:
         # open: Dash may run this twice when the form opens, the second time with stale state.
         filled = {k: v for k, v in current.items() if v not in (None, "", [], False)}
         chosen = {**(prefill or {}).get("fields", {}), **filled}
-        columns = open_from(context, ref).columns.get(collection or "", [])
+        columns = open_for_edit(context, ref).columns.get(collection or "", [])
         return form.field_inputs(names, columns, chosen)
 
     @app.callback(
@@ -280,7 +295,7 @@ def _register_form(app: Dash, context: WebContext) -> None:
     )
     def live_preview(*args: Any) -> Any:
         _, _, kind, title, kind_of, collection, target, ref = args[:8]
-        opened = open_from(context, ref)
+        opened = open_for_edit(context, ref)
         document = form.document(
             kind_of, target or "preview", collection, kind, title, form.collected(*args[8:])
         )
@@ -306,7 +321,7 @@ def _register_form(app: Dash, context: WebContext) -> None:
             return no_update, no_update  # the form appearing, not a click
         kind_of, collection, kind, title, target, tab, ref, revision = args[:8]
         try:
-            opened = open_from(context, ref)
+            opened = open_for_edit(context, ref)
             cid = target or new_id(opened.spec, kind_of)
             values = form.collected(*args[8:])
             component = form.build(form.document(kind_of, cid, collection, kind, title, values))

@@ -9,7 +9,6 @@ when something in it changed.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import dash_ag_grid as dag
@@ -23,6 +22,7 @@ from biovista.errors import BiovistaError, NotFoundError
 from biovista.services import executions
 from biovista.services.executions import ACTIVE
 from biovista.web import execution_views as views
+from biovista.web.callback_guard import uuid_of
 from biovista.web.run_format import may_edit, runner_of
 from biovista.web.session import WebContext, signed_in
 
@@ -55,7 +55,9 @@ def execution_page(context: WebContext, principal: Principal, raw_id: str) -> An
     tick fills in the rest."""
     with session_scope(context.settings.resolved_database_url) as session:
         try:
-            execution = executions.get_execution(session, principal, uuid.UUID(raw_id))
+            execution = executions.get_execution(
+                session, principal, uuid_of(raw_id, "the execution")
+            )
         except (ValueError, NotFoundError):
             return dmc.Alert(
                 "There is no execution here, or you may not see it.",
@@ -134,7 +136,7 @@ def register_execution_page(app: Dash, context: WebContext) -> None:
     ) -> tuple[Any, ...]:
         try:
             with signed_in(context) as (session, principal):
-                execution_id = uuid.UUID(raw_id)
+                execution_id = uuid_of(raw_id, "the execution")
                 execution = executions.get_execution(session, principal, execution_id)
                 log = executions.read_log(session, principal, execution_id, offset or 0, LOG_CHUNK)
                 finished = execution.status not in ACTIVE and log.complete
@@ -173,7 +175,9 @@ def register_execution_page(app: Dash, context: WebContext) -> None:
             return no_update
         try:
             with signed_in(context) as (session, principal):
-                execution = executions.get_execution(session, principal, uuid.UUID(raw_id))
+                execution = executions.get_execution(
+                    session, principal, uuid_of(raw_id, "the execution")
+                )
                 job = next((j for j in execution.jobs if str(j.id) == clicked["rowId"]), None)
                 return views.job_detail(job) if job else no_update
         except BiovistaError as exc:
@@ -190,7 +194,7 @@ def register_execution_page(app: Dash, context: WebContext) -> None:
             return no_update
         try:
             with signed_in(context) as (session, principal):
-                executions.cancel(session, principal, uuid.UUID(raw_id))
+                executions.cancel(session, principal, uuid_of(raw_id, "the execution"))
         except BiovistaError as exc:
             return dmc.Alert(str(exc), color="red", className="bv-action-error")
         return dmc.Text("Cancelling: running jobs are being stopped.", size="sm", c="dimmed")
@@ -217,7 +221,7 @@ def _register_rerun(app: Dash, context: WebContext, button: str, resume: bool) -
                     context.settings,
                     principal,
                     runner_of(context),
-                    uuid.UUID(raw_id),
+                    uuid_of(raw_id, "the execution"),
                     resume=resume,
                 )
                 target = f"/executions/{made.id}"

@@ -8,6 +8,7 @@ from the routes of :mod:`biovista.web.images`, which check access like the viewe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import dash_mantine_components as dmc
@@ -16,7 +17,7 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_upda
 from biovista.errors import BiovistaError
 from biovista.models.dashboard import FilterState
 from biovista.services import images
-from biovista.services.dashboard_view import DashboardData
+from biovista.services.dashboard_view import DashboardData, OpenedDashboard
 from biovista.web import components
 from biovista.web.images import image_url
 from biovista.web.session import WebContext
@@ -92,7 +93,11 @@ function(_thumbs, _prev, _next, items, at) {
 """
 
 
-def register_gallery_callbacks(app: Dash, context: WebContext) -> None:
+def register_gallery_callbacks(
+    app: Dash, context: WebContext, opener: Callable[[WebContext, Any], OpenedDashboard]
+) -> None:
+    """``opener`` opens the dashboard as the app allows (the viewer's or the editor's)."""
+
     @app.callback(
         Output({"kind": "gallery", "cid": MATCH}, "children"),
         Output(_id("count", MATCH), "children"),
@@ -106,11 +111,9 @@ def register_gallery_callbacks(app: Dash, context: WebContext) -> None:
     def fill(state_data: Any, more: int | None, ref: Any) -> tuple[Any, ...]:
         if not ref:
             return (no_update,) * 5
-        from biovista.web.viewer import open_from  # the viewer registers this module
-
         cid = ctx.outputs_list[0]["id"]["cid"]
         presses = 0 if ctx.triggered_id == "state" else int(more or 0)
-        data = DashboardData(context.settings, open_from(context, ref))
+        data = DashboardData(context.settings, opener(context, ref))
         state = FilterState.model_validate(state_data or {})
         return (*_filled(context, data, ref, cid, state, presses), presses)
 

@@ -6,7 +6,6 @@ the project, and the services check that again for every change.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import dash_mantine_components as dmc
@@ -17,6 +16,7 @@ from biovista.db.models import Dashboard
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
 from biovista.services import dashboards, sharing
+from biovista.web.callback_guard import uuid_of
 from biovista.web.importing import import_control, register_import
 from biovista.web.run_format import executions_link
 from biovista.web.samples import samples_link
@@ -105,7 +105,7 @@ def register_home(app: Dash, context: WebContext) -> None:
             return no_update, no_update
         try:
             with signed_in(context) as (session, principal):
-                target = uuid.UUID(ctx.triggered_id["id"])
+                target = uuid_of(ctx.triggered_id["id"], "the dashboard")
                 dashboards.delete_dashboard(session, principal, target)
         except BiovistaError as exc:
             return no_update, notice(str(exc))

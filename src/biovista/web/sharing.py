@@ -19,6 +19,7 @@ from biovista.auth.policy import ROLE_RANK, Principal
 from biovista.errors import BiovistaError
 from biovista.services import dashboards, sharing
 from biovista.services.sharing import Holder, Sharing
+from biovista.web.callback_guard import uuid_of
 from biovista.web.session import WebContext, signed_in
 
 ROLES = list(ROLE_RANK)
@@ -59,7 +60,7 @@ def register_sharing(app: Dash, context: WebContext) -> None:
         target = ctx.triggered_id["id"]
         try:
             with signed_in(context) as (session, principal):
-                shown = sharing.sharing_of(session, principal, uuid.UUID(target))
+                shown = sharing.sharing_of(session, principal, uuid_of(target, "the dashboard"))
                 return True, target, dialog_body(shown)
         except BiovistaError as exc:
             return True, None, _error(str(exc))
@@ -93,7 +94,7 @@ def register_sharing(app: Dash, context: WebContext) -> None:
         chosen = ctx.triggered[0]["value"] if ctx.triggered_id else None
         if chosen is None or chosen == ctx.triggered_id["role"]:  # shown, not changed
             return no_update
-        grant, role = uuid.UUID(ctx.triggered_id["id"]), str(chosen)
+        grant, role = uuid_of(ctx.triggered_id["id"], "the grant"), str(chosen)
 
         def change(session: Session, principal: Principal, board: uuid.UUID) -> object:
             return sharing.change_role(session, principal, board, grant, role)
@@ -109,7 +110,7 @@ def register_sharing(app: Dash, context: WebContext) -> None:
     def remove(clicks: list[int | None], target: str) -> Any:
         if not any(clicks):
             return no_update
-        grant = uuid.UUID(ctx.triggered_id["id"])
+        grant = uuid_of(ctx.triggered_id["id"], "the grant")
 
         def change(session: Session, principal: Principal, board: uuid.UUID) -> object:
             sharing.unshare(session, principal, board, grant)
@@ -128,7 +129,9 @@ def register_sharing(app: Dash, context: WebContext) -> None:
             return no_update
         try:
             with signed_in(context) as (session, principal):
-                dashboards.set_public(session, principal, uuid.UUID(target), bool(checked))
+                dashboards.set_public(
+                    session, principal, uuid_of(target, "the dashboard"), bool(checked)
+                )
         except BiovistaError as exc:
             return _error(str(exc))
         return _public_text(bool(checked))
@@ -144,7 +147,7 @@ def register_sharing(app: Dash, context: WebContext) -> None:
             return no_update
         try:
             with signed_in(context) as (session, principal):
-                token = dashboards.make_link(session, principal, uuid.UUID(target))
+                token = dashboards.make_link(session, principal, uuid_of(target, "the dashboard"))
         except BiovistaError as exc:
             return _error(str(exc))
         return dmc.Code(f"/dashboard/shared/{token}", id="share-link-address")
@@ -155,12 +158,12 @@ def _apply(context: WebContext, target: str, change: Change) -> tuple[Any, bool]
     problem = None
     try:
         with signed_in(context) as (session, principal):
-            change(session, principal, uuid.UUID(target))
+            change(session, principal, uuid_of(target, "the dashboard"))
     except BiovistaError as exc:
         problem = str(exc)
     try:
         with signed_in(context) as (session, principal):
-            shown = sharing.sharing_of(session, principal, uuid.UUID(target))
+            shown = sharing.sharing_of(session, principal, uuid_of(target, "the dashboard"))
     except BiovistaError as exc:
         return _error(str(exc)), True
     return holder_list(shown, problem), problem is not None

@@ -7,7 +7,7 @@ from typing import Any
 import dash_mantine_components as dmc
 from dash import Dash, Input, Output, State, dcc, html
 
-from biovista.web import session
+from biovista.web import callback_guard, session
 from biovista.web.components import ROW_HEIGHT
 from biovista.web.session import WebContext, current_principal
 
@@ -23,8 +23,9 @@ CSS = """
 """.replace("ROW_HEIGHT", str(ROW_HEIGHT))
 
 
-def new_app(name: str, prefix: str, context: WebContext) -> Dash:
-    """A Dash app served below ``prefix`` by the API process (through WSGI)."""
+def new_app(name: str, prefix: str, context: WebContext, *, editors_only: bool = False) -> Dash:
+    """A Dash app served below ``prefix`` by the API process (through WSGI); every callback
+    request is checked before it runs (``editors_only``: the editor's sign-in and edit right)."""
     app = Dash(
         f"biovista-{name}",
         requests_pathname_prefix=prefix,
@@ -35,6 +36,7 @@ def new_app(name: str, prefix: str, context: WebContext) -> Dash:
     )
     app.index_string = app.index_string.replace("</head>", f"<style>{CSS}</style></head>")
     session.install(app.server)
+    callback_guard.install(app, context, editors_only=editors_only)
     _theme_callbacks(app)
     _account_callbacks(app, context)
     return app

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, quote
 import dash_mantine_components as dmc
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from biovista.errors import NotFoundError
+from biovista.errors import InvalidInputError, NotFoundError
 from biovista.models.dashboard import FilterState, Selection
 from biovista.services.dashboard_view import DashboardData, OpenedDashboard, open_dashboard
 from biovista.services.render import ComponentResult, render
@@ -59,7 +59,15 @@ def parse_path(pathname: str | None) -> tuple[uuid.UUID | None, str | None]:
     return None, None
 
 
-def open_from(context: WebContext, ref: dict[str, Any]) -> OpenedDashboard:
+Opener = Callable[[WebContext, Any], OpenedDashboard]
+MAX_ROWS = 1000
+"""The most rows one grid request gets (a table's largest page size)."""
+
+
+def open_from(context: WebContext, ref: dict[str, Any] | None) -> OpenedDashboard:
+    """The dashboard ``ref`` names, with the caller's credential (login, public, or link)."""
+    if not ref:
+        raise NotFoundError("no dashboard was named")
     dashboard_id = uuid.UUID(ref["id"]) if ref.get("id") else None
     return open_dashboard(
         context.settings, current_principal(context), dashboard_id, ref.get("link")
@@ -233,10 +241,12 @@ def _static(_: int, cards: list[tuple[Any, Any]]) -> Any:
     return static_grid(cards)
 
 
-def register_data_callbacks(app: Dash, context: WebContext) -> None:
-    """Follow the filter controls and fill every data component: viewer and editor."""
+def register_data_callbacks(app: Dash, context: WebContext, opener: Opener = open_from) -> None:
+    """Follow the filter controls and fill every data component: viewer and editor (whose
+    ``opener`` asks for the edit right). They read saved components only, named by the ids
+    of the outputs, which the caller chooses: an id the saved spec lacks is refused."""
     register_grid_kick(app)
-    gallery.register_gallery_callbacks(app, context)
+    gallery.register_gallery_callbacks(app, context, opener)
 
     @app.callback(
         Output("state", "data", allow_duplicate=True),
@@ -250,7 +260,10 @@ def register_data_callbacks(app: Dash, context: WebContext) -> None:
         prevent_initial_call=True,
     )
     def update_state(*args: Any) -> tuple[Any, Any]:
-        return _next_state(args[-1])
+        try:
+            return _next_state(args[-1])
+        except (AttributeError, KeyError, TypeError, IndexError) as exc:  # not what a page sends
+            raise InvalidInputError("a filter or selection event of an unexpected shape") from exc
 
     @app.callback(
         Output({"kind": "graph", "cid": ALL}, "figure"),
@@ -267,14 +280,15 @@ def register_data_callbacks(app: Dash, context: WebContext) -> None:
     def refresh(state_data: Any, full_clicks: list[Any], ref: Any, theme: Any) -> tuple[Any, ...]:
         if not ref:
             return no_update, no_update, no_update, no_update, no_update, no_update
-        opened = open_from(context, ref)
+        opened = opener(context, ref)
         data = DashboardData(context.settings, opened)
         state = FilterState.model_validate(state_data or {})
-        graphs = [o["id"]["cid"] for o in ctx.outputs_list[0]]
+        graphs = _saved(opened, ctx.outputs_list[0], ("figure", "multiqc"))
         full = {
             o["id"]["cid"]: bool(n) for o, n in zip(ctx.inputs_list[1], full_clicks, strict=False)
         }
-        metric_ids = [o["id"]["cid"] for o in ctx.outputs_list[3]]
+        metric_ids = _saved(opened, ctx.outputs_list[3], ("metric",))
+        table_ids = _saved(opened, ctx.outputs_list[4], ("table", "multiqc"))
         rendered = render(
             context.settings,
             opened,
@@ -286,7 +300,7 @@ def register_data_callbacks(app: Dash, context: WebContext) -> None:
         figure_results = [_figure(data, rendered[cid], theme == "dark") for cid in graphs]
         metrics = [_metric(data, rendered[cid]) for cid in metric_ids]
         version = abs(hash(json.dumps(state_data, sort_keys=True, default=str))) % 10**9
-        tables = [_table(data, o["id"]["cid"], version, state) for o in ctx.outputs_list[4]]
+        tables = [_table(data, cid, version, state) for cid in table_ids]
         return (
             [f for f, _, _ in figure_results],
             [b for _, b, _ in figure_results],
@@ -305,19 +319,47 @@ def register_data_callbacks(app: Dash, context: WebContext) -> None:
     def rows(request: Any, state_data: Any, ref: Any) -> Any:
         if not request or not ref:
             return no_update
-        data = DashboardData(context.settings, open_from(context, ref))
-        cid = ctx.triggered_id["cid"]
-        start, end = int(request.get("startRow", 0)), int(request.get("endRow", 100))
-        sort = [(s["colId"], s["sort"] == "desc") for s in request.get("sortModel") or []]
+        data = DashboardData(context.settings, opener(context, ref))
+        cid = ctx.outputs_list["id"]["cid"]  # the guard checked its shape
+        start, count, sort = _grid_request(request)
         state = FilterState.model_validate(state_data or {})
         component = data.opened.spec.component(cid)
+        if component is None:
+            raise NotFoundError(f"no component {cid!r} in this dashboard")
         if component.type == "multiqc":
-            page, total = data.rows(cid, state, start, end - start)
+            page, total = data.rows(cid, state, start, count)
         else:
-            page, total = data.table(
-                cid, state, start, end - start, sort, request.get("filterModel") or None
-            )
+            filters = request.get("filterModel") or None
+            if filters is not None and not isinstance(filters, dict):
+                raise InvalidInputError("'filterModel' must be an object")
+            page, total = data.table(cid, state, start, count, sort, filters)
         return {"rowData": page.to_dicts(), "rowCount": total}
+
+
+def _saved(opened: OpenedDashboard, outputs: list[Any], types: tuple[str, ...]) -> list[str]:
+    """The component ids of these outputs; each must be a saved component of ``types``."""
+    ids = [o["id"]["cid"] for o in outputs]
+    for cid in ids:
+        component = opened.spec.component(cid)
+        if component is None or component.type not in types:
+            raise NotFoundError(f"no {' or '.join(types)} component {cid!r} in this dashboard")
+    return ids
+
+
+def _grid_request(request: Any) -> tuple[int, int, list[tuple[str, bool]]]:
+    """AG Grid's request for rows: first row, how many (at most MAX_ROWS), and the sort."""
+    if not isinstance(request, dict):
+        raise InvalidInputError("a grid request must be an object")
+    try:
+        start, end = int(request.get("startRow", 0)), int(request.get("endRow", 100))
+        sort = [(str(s["colId"]), s["sort"] == "desc") for s in request.get("sortModel") or []]
+    except (TypeError, ValueError, KeyError):
+        raise InvalidInputError(
+            "a grid request needs startRow, endRow and a sortModel list"
+        ) from None
+    if start < 0 or end < start:
+        raise InvalidInputError(f"rows {start} to {end} are not a range")
+    return start, min(end - start, MAX_ROWS), sort
 
 
 def _figure(data: DashboardData, result: ComponentResult, dark: bool) -> tuple[Any, Any, Any]:
