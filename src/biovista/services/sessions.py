@@ -112,7 +112,7 @@ def refresh(
             session.commit()  # before answering: the successor must exist for the next call
             return issued
         session.refresh(record)  # a parallel request spent it first: judge it as a reuse
-    return _reused(session, ring, record, presented, now, grace_seconds)
+    return _reused(session, ring, record, presented, grace_seconds)
 
 
 def _spend(session: Session, token_id: uuid.UUID, now: datetime) -> bool:
@@ -135,13 +135,14 @@ def _reused(
     ring: KeyRing,
     record: RefreshToken,
     presented: str,
-    now: datetime,
     grace_seconds: float,
 ) -> IssuedTokens:
     """A spent or revoked token: its successor again within the grace window, else theft."""
+    now = datetime.now(UTC)  # not the caller's: a parallel spend may be later than that
     spent = as_utc(record.used_at) if record.used_at is not None else None
     if (
-        record.revoked_at is None
+        grace_seconds > 0
+        and record.revoked_at is None
         and spent is not None
         and now - spent <= timedelta(seconds=grace_seconds)
     ):
