@@ -58,8 +58,9 @@ def _login(server: ServerProcess, who: str, address: str, password: str = PASSWO
 
 
 def test_a_stranger_cannot_lock_out_the_owner(server: ServerProcess) -> None:
-    for _ in range(PER_PAIR):
-        assert _login(server, "target", "203.0.113.66", "guess") == 401
+    # Five wrong passwords used to lock the account for everyone for 15 minutes.
+    tries = [_login(server, "target", "203.0.113.66", "guess") for _ in range(max(PER_PAIR, 5))]
+    assert tries[:PER_PAIR] == [401] * PER_PAIR and set(tries) <= {401, 429}
     assert _login(server, "target", "203.0.113.66") == 429  # even with the right password
     # The owner, at an address never seen before, is not affected.
     assert _login(server, "target", "198.51.100.1") == 200
