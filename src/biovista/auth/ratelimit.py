@@ -89,7 +89,11 @@ class SlidingWindow:
     seconds: float
     _events: dict[str, deque[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _sweep_at: int = _SWEEP_AT
+    sweep_at: int = _SWEEP_AT
+    """Drop expired keys once this many are held (then at twice what remains)."""
+
+    def __post_init__(self) -> None:
+        self._next_sweep = self.sweep_at
 
     def retry_after(self, key: str) -> float:
         """Seconds until ``key`` may try again; 0 when it may now."""
@@ -104,11 +108,11 @@ class SlidingWindow:
         with self._lock:
             now = time.monotonic()
             self._events.setdefault(key, deque(maxlen=self.limit)).append(now)
-            if len(self._events) >= self._sweep_at:
+            if len(self._events) >= self._next_sweep:
                 self._events = {
                     k: v for k, v in self._events.items() if v and v[-1] > now - self.seconds
                 }
-                self._sweep_at = max(_SWEEP_AT, 2 * len(self._events))
+                self._next_sweep = max(self.sweep_at, 2 * len(self._events))
 
     def clear(self, key: str) -> None:
         with self._lock:
