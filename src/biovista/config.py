@@ -6,11 +6,12 @@ so that biovista works with nothing else running.
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -85,6 +86,26 @@ class Settings(BaseSettings):
     single_user: bool = False
     """No login: every request acts as a local admin. Only for ``biovista demo``."""
 
+    # Logins: refresh tokens, failed-login limits, and where a client's address comes from.
+    refresh_grace_seconds: float = Field(30.0, ge=0, le=600)
+    """A just-spent refresh token returns the same successor for this long (a page's parallel
+    requests all refresh with it); later reuse is theft and ends the login. 0 switches it off."""
+    login_window_seconds: float = Field(900.0, gt=0)
+    """The sliding window in which failed logins are counted."""
+    login_failures_per_account_address: int = Field(5, ge=1)
+    """Failed logins one address may make for one account within the window."""
+    login_failures_per_address: int = Field(20, ge=1)
+    """Failed logins one address (an IPv6 /64) may make for all accounts within the window."""
+    login_failures_per_account: int = Field(100, ge=1)
+    """Failed logins for one account from all addresses within the window; once reached, only
+    the account's known addresses may still try."""
+    login_known_address_days: float = Field(30.0, ge=0)
+    """An address that logged into an account this recently is known to it: the per-account
+    cap never locks it out."""
+    trusted_proxies: str = "127.0.0.1,::1"
+    """Comma-separated addresses or networks of the reverse proxies whose ``X-Forwarded-For``
+    says who the client is (the rightmost address not in this list). Empty: trust none."""
+
     chromium_path: str | None = Field(default_factory=find_chromium)
     """The Chromium that draws PNG and PDF exports; by default the first one on the PATH.
     Without one those exports answer 503 and everything else works."""
@@ -95,6 +116,25 @@ class Settings(BaseSettings):
     """Cores a Snakemake execution may use at once (its ``--cores``)."""
     nextflow_executable: str = "nextflow"
     """The Nextflow launcher that runs Nextflow workflows (a name on the PATH or a path)."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"trusted_proxies: {item!r} is not an IP address or network; list the "
+                    "proxies' addresses (trusting every sender would let clients choose "
+                    "their own address)"
+                ) from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """``trusted_proxies`` as the list uvicorn takes."""
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @property
     def resolved_database_url(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,14 @@ from biovista.db.session import session_scope
 from biovista.services.users import create_user
 
 PASSWORD = "a long enough password"
+GRACE = 0.5
 
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database_url)
+    return Settings(
+        data_dir=tmp_path / "data", database_url=database_url, refresh_grace_seconds=GRACE
+    )
 
 
 @pytest.fixture
@@ -79,7 +83,11 @@ def test_refresh_rotates_and_reuse_revokes_the_family(client: TestClient) -> Non
     assert rotated.status_code == 200
     second = client.cookies.get("biovista_refresh")
     assert second and second != first
+    again = refresh(client, first)  # within the grace window: the same successor
+    assert again.status_code == 200
+    assert again.cookies.get("biovista_refresh") == second
 
+    time.sleep(GRACE + 0.2)
     reused = refresh(client, first)
     assert reused.status_code == 401
     assert "already used" in reused.json()["detail"]

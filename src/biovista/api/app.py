@@ -50,9 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = resolved
     pinned = resolved.jwt_private_key.get_secret_value() if resolved.jwt_private_key else None
     app.state.keyring = KeyRing(resolved.data_dir / "keys", pinned)
-    app.state.limiter = (
-        LoginLimiter.for_redis(resolved.redis_url) if resolved.redis_url else LoginLimiter()
-    )
+    app.state.limiter = LoginLimiter.for_settings(resolved)
     app.state.setup_token = first_start(resolved)
     problems.install(app)
     observability.install(app)

@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from biovista.api.deps import CurrentUser, KeyRingDep, LimiterDep, SessionDep
+from biovista.api.deps import CurrentUser, KeyRingDep, LimiterDep, SessionDep, SettingsDep
 from biovista.auth.tokens import AuthenticationError
 from biovista.db.models import User
 from biovista.services import sessions
@@ -60,7 +60,11 @@ def login(
     ring: KeyRingDep,
     limiter: LimiterDep,
 ) -> AccessToken:
-    """Exchange e-mail and password for a 15-minute access token and a refresh cookie."""
+    """Exchange e-mail and password for a 15-minute access token and a refresh cookie.
+
+    Failed logins are limited per (account, address), per address, and per account for
+    addresses that never logged into it; the address is the connection's peer, or what a
+    trusted proxy (setting ``trusted_proxies``) put in ``X-Forwarded-For``."""
     address = request.client.host if request.client else "unknown"
     issued = sessions.login(session, ring, limiter, body.email, body.password, address)
     return _respond(response, request, issued)
@@ -68,13 +72,21 @@ def login(
 
 @router.post("/auth/refresh", response_model=AccessToken)
 def refresh(
-    request: Request, response: Response, session: SessionDep, ring: KeyRingDep
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    ring: KeyRingDep,
+    settings: SettingsDep,
 ) -> AccessToken:
-    """Spend the refresh cookie for a new access token and a new refresh cookie."""
+    """Spend the refresh cookie for a new access token and a new refresh cookie.
+
+    Presenting the same cookie again within ``refresh_grace_seconds`` returns the same new
+    cookie (parallel requests of one client); later, it ends the whole login."""
     presented = request.cookies.get(COOKIE)
     if not presented:
         raise AuthenticationError("no refresh cookie; log in first")
-    return _respond(response, request, sessions.refresh(session, ring, presented))
+    issued = sessions.refresh(session, ring, presented, settings.refresh_grace_seconds)
+    return _respond(response, request, issued)
 
 
 @router.post("/auth/logout", status_code=204)

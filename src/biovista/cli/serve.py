@@ -46,7 +46,17 @@ def serve(
     if not settings.task_broker_url:
         resubmit_queued(settings, app.state.tasks)
     start_reaper(settings, app.state.tasks)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
+    proxies = settings.trusted_proxy_list
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        # Who the client is (login limits, logs): the peer, or the rightmost address in
+        # X-Forwarded-For not in ``trusted_proxies`` when the peer is one of them.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies,
+    )
 
 
 def demo(

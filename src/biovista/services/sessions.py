@@ -1,18 +1,29 @@
 """Logins: access tokens (15 min JWTs) and rotating refresh tokens with theft detection.
 
 A refresh token is used once: refreshing spends it and returns its successor in the same
-family. Presenting a spent token means it was copied, so the whole family is revoked and
-both the thief and the user must log in again.
+family. Spending is one conditional UPDATE (``used_at IS NULL``), so of several parallel
+refreshes with one token exactly one spends it, on SQLite and PostgreSQL alike.
+
+A page fires its callbacks in parallel, and each may carry the same just-spent token. For
+``grace_seconds`` after the spend, presenting it again returns the *same* successor: its
+secret is derived from the presented secret (HMAC keyed with it, over the token's id), so
+only whoever holds the spent token can compute it, and nothing secret is stored in clear.
+After the grace window, presenting a spent token means it was copied, so the whole family
+is revoked and both the thief and the user must log in again.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from biovista.auth.keys import KeyRing
@@ -26,6 +37,10 @@ from biovista.services.api_tokens import TOKEN_PREFIX, authenticate_token
 from biovista.services.users import normalise_email
 
 REFRESH_TTL = timedelta(days=14)
+REFRESH_GRACE_SECONDS = 30.0
+"""How long a just-spent refresh token still returns its successor (setting
+``refresh_grace_seconds``)."""
+_SUCCESSOR_LABEL = b"biovista refresh successor v1:"
 
 
 class TooManyAttemptsError(BiovistaError):
@@ -62,35 +77,106 @@ def login(
     if user is None or not valid or user.disabled:
         limiter.failed(account, address)
         raise AuthenticationError("wrong e-mail or password, or the account is disabled")
-    limiter.succeeded(account)
+    limiter.succeeded(account, address)
     user.last_login_at = datetime.now(UTC)
-    return _issue(session, ring, user, family_id=uuid.uuid4())
+    issued = _issue(session, ring, user, uuid.uuid4(), secrets.token_urlsafe(32))
+    # Commit before answering: a client that refreshes at once must find its token.
+    session.commit()
+    return issued
 
 
-def refresh(session: Session, ring: KeyRing, presented: str) -> IssuedTokens:
-    """Spend ``presented`` and return its successor; a reused token revokes its family."""
+def refresh(
+    session: Session,
+    ring: KeyRing,
+    presented: str,
+    grace_seconds: float = REFRESH_GRACE_SECONDS,
+) -> IssuedTokens:
+    """Spend ``presented`` and return its successor.
+
+    Within ``grace_seconds`` of its spend a token returns the same successor again; later,
+    or once its family is revoked, reuse revokes the family."""
     record = session.scalar(
         select(RefreshToken).where(RefreshToken.token_hash == token_digest(presented))
     )
-    now = datetime.now(UTC)
     if record is None:
         raise AuthenticationError("unknown refresh token; log in again")
-    if record.used_at is not None or record.revoked_at is not None:
-        _revoke_family(session, record.family_id, now)
-        # Commit before refusing: the error below rolls the request's transaction back,
-        # and the revocation must outlive it.
-        session.commit()
-        raise AuthenticationError(
-            "this refresh token was already used; every session of "
-            "this login is now closed, log in again"
+    now = datetime.now(UTC)
+    if record.used_at is None and record.revoked_at is None:
+        if as_utc(record.expires_at) <= now:
+            raise AuthenticationError("the refresh token has expired; log in again")
+        user = _active_user(session, record.user_id)
+        if _spend(session, record.id, now):
+            issued = _issue(
+                session, ring, user, record.family_id, _successor_secret(presented, record.id)
+            )
+            session.commit()  # before answering: the successor must exist for the next call
+            return issued
+        session.refresh(record)  # a parallel request spent it first: judge it as a reuse
+    return _reused(session, ring, record, presented, grace_seconds)
+
+
+def _spend(session: Session, token_id: uuid.UUID, now: datetime) -> bool:
+    """Mark the token used unless something else did first; True when this call did."""
+    result = session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.id == token_id,
+            RefreshToken.used_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
         )
-    if as_utc(record.expires_at) <= now:
-        raise AuthenticationError("the refresh token has expired; log in again")
-    user = session.get_one(User, record.user_id)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return cast(CursorResult[Any], result).rowcount == 1
+
+
+def _reused(
+    session: Session,
+    ring: KeyRing,
+    record: RefreshToken,
+    presented: str,
+    grace_seconds: float,
+) -> IssuedTokens:
+    """A spent or revoked token: its successor again within the grace window, else theft."""
+    now = datetime.now(UTC)  # not the caller's: a parallel spend may be later than that
+    spent = as_utc(record.used_at) if record.used_at is not None else None
+    if (
+        grace_seconds > 0
+        and record.revoked_at is None
+        and spent is not None
+        and now - spent <= timedelta(seconds=grace_seconds)
+    ):
+        secret = _successor_secret(presented, record.id)
+        successor = session.scalar(
+            select(RefreshToken).where(RefreshToken.token_hash == token_digest(secret))
+        )
+        if successor is not None and successor.revoked_at is None:
+            user = _active_user(session, record.user_id)
+            access, access_expires = issue_access_token(ring, user.id, user.role)
+            return IssuedTokens(
+                access, access_expires, secret, as_utc(successor.expires_at), user.id
+            )
+    _revoke_family(session, record.family_id, now)
+    # Commit before refusing: the error below rolls the request's transaction back,
+    # and the revocation must outlive it.
+    session.commit()
+    raise AuthenticationError(
+        "this refresh token was already used; every session of "
+        "this login is now closed, log in again"
+    )
+
+
+def _active_user(session: Session, user_id: uuid.UUID) -> User:
+    user = session.get_one(User, user_id)
     if user.disabled:
         raise AuthenticationError("the account is disabled")
-    record.used_at = now
-    return _issue(session, ring, user, family_id=record.family_id)
+    return user
+
+
+def _successor_secret(presented: str, token_id: uuid.UUID) -> str:
+    """The secret of the token that replaces ``presented``: only its holder can derive it."""
+    digest = hmac.new(presented.encode(), _SUCCESSOR_LABEL + token_id.bytes, hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
 
 
 def logout(session: Session, presented: str) -> None:
@@ -102,9 +188,10 @@ def logout(session: Session, presented: str) -> None:
         _revoke_family(session, record.family_id, datetime.now(UTC))
 
 
-def _issue(session: Session, ring: KeyRing, user: User, family_id: uuid.UUID) -> IssuedTokens:
+def _issue(
+    session: Session, ring: KeyRing, user: User, family_id: uuid.UUID, secret: str
+) -> IssuedTokens:
     access, access_expires = issue_access_token(ring, user.id, user.role)
-    secret = secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + REFRESH_TTL
     session.add(
         RefreshToken(

@@ -4,6 +4,11 @@ A page sends no Authorization header, so the access JWT (15 minutes) and the rot
 refresh token live in cookies the page's scripts cannot read (HttpOnly, SameSite=Lax).
 When the access token has expired, the next request spends the refresh token for a new
 pair, exactly as ``POST /api/v1/auth/refresh`` does, reuse detection included.
+
+A page fires its callbacks in parallel, so several requests arrive with the same expired
+access cookie and the same refresh cookie. The first spends it; the others, within the
+grace window (``refresh_grace_seconds``), receive the same successor, so every response
+sets the same cookies and the login survives.
 """
 
 from __future__ import annotations
@@ -83,7 +88,9 @@ def _from_cookies(context: WebContext) -> Principal | None:
         return None
     try:
         with session_scope(url) as session:
-            issued = sessions.refresh(session, context.keyring, presented)
+            issued = sessions.refresh(
+                session, context.keyring, presented, context.settings.refresh_grace_seconds
+            )
         with session_scope(url) as session:
             principal = sessions.principal_for(session, context.keyring, issued.access_token)
     except AuthenticationError:
