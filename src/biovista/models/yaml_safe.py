@@ -148,7 +148,7 @@ def _build(loader: Any) -> tuple[Any, LineIndex]:
         expected = _COLLECTION_TAGS[type(event)]
         if event.tag not in (None, "!", expected):
             raise _refused(
-                event, f"the tag {event.tag!r} is not read; only plain mappings and lists"
+                event, f"the tag {_short(event.tag)} is not read; only plain mappings and lists"
             )
         opened = _Open({} if isinstance(event, MappingStartEvent) else [], path)
         if parent is None:
@@ -213,7 +213,7 @@ def _scalar(event: ScalarEvent, loader: Any, as_key: bool = False) -> Any:
         tag = _TAG + "str"
     if tag not in SCALAR_TAGS:
         raise _refused(
-            event, f"the tag {tag!r} is not read; only text, numbers, booleans and dates"
+            event, f"the tag {_short(tag)} is not read; only text, numbers, booleans and dates"
         )
     if tag in (_TAG + "int", _TAG + "float") and len(text) > MAX_NUMBER_CHARS:
         raise _refused(
@@ -224,6 +224,10 @@ def _scalar(event: ScalarEvent, loader: Any, as_key: bool = False) -> Any:
         return loader.yaml_constructors[tag](loader, node)
     except (ValueError, TypeError, OverflowError):
         raise _refused(event, f"{text[:40]!r} is not a valid {tag.removeprefix(_TAG)}") from None
+
+
+def _short(tag: str | None) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag and tag.startswith(_TAG) else repr(tag)
 
 
 def _position(event: Event) -> tuple[int, int]:
