@@ -145,7 +145,7 @@ def test_mistakes_are_reported_with_their_lines(tmp_path: Path) -> None:
 
 def test_yaml_syntax_and_missing_files(tmp_path: Path) -> None:
     assert problems(tmp_path, "name: x\nengine: [snakemake\n") == [
-        (3, "", "not valid YAML: expected ',' or ']', but got '<stream end>'")
+        (3, "", "not valid YAML: did not find expected ',' or ']'")
     ]
     text = "name: x\nengine: snakemake\nentry: workflow/Snakefile\nproject: project.yaml\n"
     assert [(line, where) for line, where, _ in problems(tmp_path, text)] == [

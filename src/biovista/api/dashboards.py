@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, page_of
@@ -111,10 +112,17 @@ YAML_FILE = {
 async def import_yaml(
     name: str, request: Request, principal: CurrentUser, session: SessionDep
 ) -> DashboardPublic:
-    """Create a dashboard from a dashboard YAML file (editors); every problem is listed."""
+    """Create a dashboard from a dashboard YAML file (editors); every problem is listed.
+
+    The caller's right is checked before the file is parsed, and parsing runs on a worker
+    thread, so a large file never holds up other requests."""
     text = (await request.body()).decode("utf-8", errors="replace")
     source = request.headers.get("x-filename", "dashboard.yaml")
-    return _public(dashboards.import_dashboard(session, principal, name, text, source))
+
+    def imported() -> DashboardPublic:
+        return _public(dashboards.import_dashboard(session, principal, name, text, source))
+
+    return await run_in_threadpool(imported)
 
 
 @router.get(

@@ -35,6 +35,7 @@ class FieldError(BaseModel):
     field: str
     message: str
     line: int | None = None
+    column: int | str | None = None
     suggestion: str | None = None
 
 
@@ -75,7 +76,13 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidInputError) and exc.problems:
         extra["errors"] = [
-            {"field": p.where, "line": p.line, "message": p.message, "suggestion": p.suggestion}
+            {
+                "field": p.where,
+                "line": p.line,
+                "column": p.column,
+                "message": p.message,
+                "suggestion": p.suggestion,
+            }
             for p in exc.problems
         ]
     response = problem(status, type(exc).__name__.removesuffix("Error"), str(exc), **extra)

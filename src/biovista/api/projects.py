@@ -7,12 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page
 from biovista.auth.policy import Action, authorize_project, project_role, visible_projects
 from biovista.db.models import Project
 from biovista.errors import InvalidInputError
+from biovista.models.yaml_safe import MAX_DOCUMENT_BYTES
 from biovista.services.browse import read_rows
 from biovista.services.project_admin import create_project, delete_project, update_project
 from biovista.services.projects import get_collection, summarize_collections
@@ -101,15 +103,19 @@ async def create(
 ) -> ProjectPublic:
     """Register a project from its project file, sent as YAML or as a JSON object.
     Admins only; the creator becomes its owner."""
-    project = create_project(session, settings, principal, await _body_text(request))
-    return _public(project, "owner")
+    text = await _body_text(request)
+
+    def created() -> ProjectPublic:  # parsed on a worker thread, after the admin check
+        return _public(create_project(session, settings, principal, text), "owner")
+
+    return await run_in_threadpool(created)
 
 
 async def _body_text(request: Request) -> str:
     """The project file sent as the body (YAML, or the same document as JSON)."""
     body = await request.body()
-    if len(body) > 1_000_000:
-        raise InvalidInputError("a project file is at most 1 MB")
+    if len(body) > MAX_DOCUMENT_BYTES:
+        raise InvalidInputError(f"a project file is at most {MAX_DOCUMENT_BYTES:,} bytes")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
@@ -126,8 +132,13 @@ async def update(
 ) -> ProjectPublic:
     """Replace the project file (editors; a server admin when it reads from new places).
     The next ingest applies it to the data."""
-    project = update_project(session, settings, principal, name, await _body_text(request))
-    return _public(project, project_role(session, principal, project.id))
+    text = await _body_text(request)
+
+    def updated() -> ProjectPublic:  # parsed on a worker thread, after the editor check
+        project = update_project(session, settings, principal, name, text)
+        return _public(project, project_role(session, principal, project.id))
+
+    return await run_in_threadpool(updated)
 
 
 @router.get("/projects/{name}", response_model=ProjectPublic)

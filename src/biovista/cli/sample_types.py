@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import typer
-import yaml
 from rich.table import Table
 
 from biovista.cli.common import console, user_errors
 from biovista.cli.remote import remote
-from biovista.errors import InvalidInputError
+from biovista.errors import InvalidInputError, Problem
+from biovista.models.yaml_problems import read_yaml
 
 sample_type_app = typer.Typer(
     help="Sample types and their required attributes (see 'biovista login').",
@@ -23,12 +23,10 @@ def read_attributes(path: Path) -> list[dict[str, Any]]:
     """A YAML list of attribute definitions (name, description, required, allowed, pattern)."""
     if not path.is_file():
         raise InvalidInputError(f"{path}: no such file")
-    try:
-        found = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InvalidInputError(f"{path}{where}: not valid YAML") from None
+    found, _, problem = read_yaml(path)
+    if problem is not None:
+        located = Problem(problem.message, problem.where or str(path), problem.line, problem.column)
+        raise InvalidInputError(f"{path} is not a YAML file we read", [located])
     if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
         raise InvalidInputError(f"{path}: expected a list of attributes, each a mapping")
     return found

@@ -8,20 +8,21 @@ import yaml
 
 from biovista.errors import InvalidInputError, Problem
 from biovista.models.dashboard import DashboardSpec, with_layout
-from biovista.models.yaml_lines import index_lines
-from biovista.models.yaml_problems import syntax_problem, validated
-
-MAX_FILE_BYTES = 1_000_000
+from biovista.models.yaml_lines import LineIndex
+from biovista.models.yaml_problems import validated
+from biovista.models.yaml_safe import YamlRefusedError, load_yaml
 
 
 def read_dashboard_yaml(text: str, source: str = "dashboard.yaml") -> DashboardSpec:
-    """Parse and validate a dashboard file; components without a layout are placed."""
-    return with_layout(validate_document(_load(text, source), source, text))
+    """Parse (once, with the safe reader's caps) and validate a dashboard file; components
+    without a layout are placed."""
+    data, lines = _load(text, source)
+    return with_layout(validate_document(data, source, lines))
 
 
-def validate_document(data: Any, source: str, text: str | None = None) -> DashboardSpec:
+def validate_document(data: Any, source: str, lines: LineIndex | None = None) -> DashboardSpec:
     """Validate a dashboard document (from YAML or JSON); problems carry YAML lines when known."""
-    lines = index_lines(yaml.compose(text)) if text is not None else index_lines(None)
+    lines = lines or LineIndex()
     if not isinstance(data, dict):
         found = type(data).__name__
         raise InvalidInputError(
@@ -54,19 +55,17 @@ def write_dashboard_yaml(spec: DashboardSpec) -> str:
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _load(text: str, source: str) -> Any:
-    if len(text.encode()) > MAX_FILE_BYTES:
-        raise InvalidInputError(f"{source} is larger than {MAX_FILE_BYTES:,} bytes")
+def _load(text: str, source: str) -> tuple[Any, LineIndex]:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        problem = syntax_problem(exc)
+        data, lines = load_yaml(text)
+    except YamlRefusedError as exc:
+        problem = exc.problem
         raise InvalidInputError(
-            f"{source} is not valid YAML",
+            f"{source} is not a dashboard file we read: {problem.message}",
             [Problem(problem.message, source, problem.line, problem.column)],
         ) from None
     if data is None:
         raise InvalidInputError(
             f"{source} is empty", [Problem("a dashboard needs at least 'tabs'", source, 1)]
         )
-    return data
+    return data, lines

@@ -11,33 +11,36 @@ import typing
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from biovista.errors import Problem
 from biovista.models.project import ColumnType
-from biovista.models.yaml_lines import LineIndex, index_lines
+from biovista.models.yaml_lines import LineIndex
+from biovista.models.yaml_safe import MAX_DOCUMENT_BYTES, YamlRefusedError, load_yaml
 
 Model = TypeVar("Model", bound=BaseModel)
 
 
 def read_yaml(path: Path) -> tuple[Any, LineIndex, Problem | None]:
     """The file's data and the line of each key, or the problem that stopped reading it
-    (unreadable, not UTF-8, not YAML)."""
+    (unreadable, too large, not UTF-8, not YAML, or YAML past the safe reader's caps)."""
     empty = LineIndex()
     try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:  # refused before it is read into memory
+            message = f"the file is {size:,} bytes; at most {MAX_DOCUMENT_BYTES:,} are read"
+            return None, empty, Problem(message, where=str(path))
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return None, empty, Problem(f"cannot read the file: {exc.strerror}", where=str(path))
     except UnicodeDecodeError:
         return None, empty, Problem("the file is not UTF-8 text", where=str(path))
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        return None, empty, syntax_problem(exc)
-    return data, index_lines(node), None
+        data, lines = load_yaml(text)
+    except YamlRefusedError as exc:
+        return None, empty, exc.problem
+    return data, lines, None
 
 
 def validated(
@@ -50,14 +53,6 @@ def validated(
         return model.model_validate(data), problems
     except ValidationError as exc:
         return None, problems + [structure_problem(e, lines, model) for e in exc.errors()]
-
-
-def syntax_problem(exc: yaml.YAMLError) -> Problem:
-    mark = getattr(exc, "problem_mark", None)
-    reason = getattr(exc, "problem", None) or str(exc)
-    if mark is None:
-        return Problem(f"not valid YAML: {reason}")
-    return Problem(f"not valid YAML: {reason}", line=mark.line + 1, column=mark.column + 1)
 
 
 def structure_problem(error: ErrorDetails, lines: LineIndex, root: type[BaseModel]) -> Problem:

@@ -117,7 +117,11 @@ def shared_dashboard(session: Session, token: str) -> Dashboard:
 def import_dashboard(
     session: Session, principal: Principal, project_name: str, text: str, source: str
 ) -> Dashboard:
-    """Create a dashboard from a YAML file (the layout is generated where absent)."""
+    """Create a dashboard from a YAML file (the layout is generated where absent).
+
+    Editors only, checked before the file is parsed: a caller without the right learns
+    nothing and costs nothing, whatever the file holds."""
+    authorize_project(session, principal, project_name, Action.EDIT)
     spec = read_dashboard_yaml(text, source)
     if spec.project not in (None, project_name):
         spec = spec.model_copy(update={"project": project_name})
