@@ -127,7 +127,10 @@ def test_an_uploaded_file_downloads_under_its_own_name(world: World) -> None:
         ("a.yaml", "attachment; filename=\"a.yaml\"; filename*=UTF-8''a.yaml"),
         ("", "attachment; filename=\"download\"; filename*=UTF-8''download"),
         ("\x00\x1b.", "attachment; filename=\"download\"; filename*=UTF-8''__"),
-        ("日本.csv", "attachment; filename=\"download.csv\"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.csv"),
+        (
+            "日本.csv",
+            "attachment; filename=\"download.csv\"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.csv",
+        ),
     ],
 )
 def test_attachment_header_values(name: str, expected: str) -> None:

@@ -16,15 +16,16 @@ from urllib.parse import quote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# Dash renders its config into an inline ``<script id="_dash-config" type="application/json">``
-# (data, not run) and its renderer starts from an inline ``<script>`` too; plotly.js and
-# Mantine set inline styles. So scripts and styles may be inline, but only from this origin:
-# no other site's script, no plugin, no <base> rewrite, no form posting away, no framing.
-# ``'unsafe-eval'`` is not allowed: the Dash renderer and plotly.js run without eval.
+# Scripts come from this origin only, plus the few inline scripts the Dash apps write (the
+# renderer's start and client-side callbacks), allowed one by one by their hash: an injected
+# ``<script>`` or event handler does not run. Dash's config block is JSON, not run, and needs
+# nothing. No ``'unsafe-eval'``: the Dash renderer and plotly.js (WebGL traces too) run
+# without eval. Styles may be inline (plotly.js and Mantine set them as they draw). No other
+# site's script, no plugin, no <base> rewrite, no form posting away, no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",
+        "script-src 'self'{hashes}",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
@@ -89,12 +90,14 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._hashes: tuple[str, ...] = ()
+        self._encoded: bytes | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode()), *SECURITY_HEADERS]
+        extra = [(b"content-security-policy", self._policy(scope)), *SECURITY_HEADERS]
         if scope.get("scheme") == "https":
             extra.append(HSTS)
 
@@ -105,6 +108,20 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def _policy(self, scope: Scope) -> bytes:
+        """The policy with the hashes the web apps published on the application's state
+        (``script_hashes``, set when they are mounted; none for the API alone)."""
+        state = getattr(scope.get("app"), "state", None)
+        hashes = tuple(getattr(state, "script_hashes", ()))
+        if hashes != self._hashes or self._encoded is None:
+            self._hashes, self._encoded = hashes, content_security_policy(hashes).encode()
+        return self._encoded
+
+
+def content_security_policy(script_hashes: Iterable[str] = ()) -> str:
+    """The policy, allowing the inline scripts whose CSP hashes (``'sha256-…'``) are given."""
+    return CONTENT_SECURITY_POLICY.format(hashes="".join(f" {h}" for h in script_hashes))
 
 
 def _missing(
