@@ -50,9 +50,11 @@ def home_page(context: WebContext, principal: Principal) -> Any:
         ],
         align="end",
     )
-    admin = (
-        [dmc.Anchor("Administration", href="/admin", refresh=True)] if principal.is_admin else []
-    )
+    admin = [
+        dmc.Anchor(
+            "Administration" if principal.is_admin else "Groups", href="/admin", refresh=True
+        )
+    ]
     return dmc.Stack(
         [
             dmc.Group(
