@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, page_of
@@ -36,8 +36,8 @@ class GroupCreate(BaseModel):
 
 
 class MemberRequest(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
-    admin: bool = False
+    email: str = Field(min_length=3, max_length=320, pattern=groups.EMAIL.pattern)
+    admin: StrictBool = False
 
 
 class MemberPublic(BaseModel):

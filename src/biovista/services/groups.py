@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from biovista.auth.policy import ForbiddenError, Principal
-from biovista.db.models import Group, GroupInvitation, GroupMember, User
+from biovista.db.models import Group, GroupInvitation, GroupMember, User, as_utc
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
 from biovista.services.users import normalise_email
 
@@ -276,5 +276,5 @@ def _invitation(session: Session, invitation: GroupInvitation) -> InvitationView
         email=invitation.email,
         is_admin=invitation.is_admin,
         invited_by=inviter.email if inviter else None,
-        created_at=invitation.created_at,
+        created_at=as_utc(invitation.created_at),
     )
