@@ -150,7 +150,7 @@ def test_declining_keeps_the_invitee_out(world: World) -> None:
 
 def test_group_admins_see_and_withdraw_pending_invitations(world: World) -> None:
     _group(world, "withdrawn")
-    assert _invite(world, "withdrawn", "Invitee@Example.org ").status_code == 202
+    assert _invite(world, "withdrawn", "Invitee@Example.org").status_code == 202
     listing = "/api/v1/groups/withdrawn/invitations"
     assert world.call("GET", listing, "invitee").status_code == 404  # not in the group
     pending = world.call("GET", listing, "chief").json()

@@ -157,10 +157,18 @@ def remove_member(
 
 @router.get("/groups/{name}/invitations", response_model=list[InvitationPublic])
 def read_group_invitations(
-    name: str, principal: CurrentUser, session: SessionDep
+    name: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
 ) -> list[InvitationPublic]:
-    """The group's pending invitations (group admins)."""
-    return [_invitation(i) for i in groups.group_invitations(session, principal, name)]
+    """The group's pending invitations, by e-mail (group admins)."""
+    found = groups.group_invitations(session, principal, name)
+    page = page_of(found, lambda i: [i.email], limit, cursor, request, response)
+    return [_invitation(i) for i in page]
 
 
 @router.delete("/groups/{name}/invitations/{email}", status_code=204)
@@ -173,9 +181,18 @@ def withdraw_invitation(
 
 
 @router.get("/invitations", response_model=list[InvitationPublic])
-def read_my_invitations(principal: CurrentUser, session: SessionDep) -> list[InvitationPublic]:
-    """The group invitations waiting for the caller."""
-    return [_invitation(i) for i in groups.my_invitations(session, principal)]
+def read_my_invitations(
+    principal: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[InvitationPublic]:
+    """The group invitations waiting for the caller, by group."""
+    found = groups.my_invitations(session, principal)
+    page = page_of(found, lambda i: [i.group], limit, cursor, request, response)
+    return [_invitation(i) for i in page]
 
 
 @router.post("/invitations/{invitation_id}/accept", response_model=GroupPublic)
