@@ -50,8 +50,10 @@ def api(tmp_path: Path, database_url: str) -> tuple[TestClient, dict[str, dict[s
 
 
 def test_ready_reports_each_dependency(api: tuple[TestClient, dict[str, dict[str, str]]]) -> None:
-    client, _ = api
-    response = client.get("/health/ready")
+    client, headers = api
+    anonymous = client.get("/health/ready").json()["checks"]
+    assert all(check == {"status": "ok"} for check in anonymous.values())  # details: admins
+    response = client.get("/health/ready", headers=headers["admin"])
     assert response.status_code == 200
     checks = response.json()["checks"]
     assert set(checks) == {"database", "storage", "cache", "broker"}

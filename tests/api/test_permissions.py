@@ -158,11 +158,16 @@ def test_group_admins_manage_members(world: tuple[TestClient, dict[str, str]]) -
     client, tokens = world
     member = {"Authorization": f"Bearer {tokens['member']}"}
     viewer = {"Authorization": f"Bearer {tokens['viewer']}"}
-    added = client.post(
+    invited = client.post(
         "/api/v1/groups/lab/members", json={"email": "editor@example.org"}, headers=member
     )
-    assert added.status_code == 200
-    assert [m["email"] for m in added.json()["members"]] == [
+    assert invited.status_code == 202
+    assert invited.json()["status"] == "pending"
+    editor = {"Authorization": f"Bearer {tokens['editor']}"}
+    (invitation,) = client.get("/api/v1/invitations", headers=editor).json()
+    accepted = client.post(f"/api/v1/invitations/{invitation['id']}/accept", headers=editor)
+    assert accepted.status_code == 200
+    assert [m["email"] for m in accepted.json()["members"]] == [
         "editor@example.org",
         "member@example.org",
     ]
@@ -172,7 +177,6 @@ def test_group_admins_manage_members(world: tuple[TestClient, dict[str, str]]) -
         ).status_code
         == 404
     )
-    editor = {"Authorization": f"Bearer {tokens['editor']}"}
     assert (
         client.post(
             "/api/v1/groups/lab/members", json={"email": "viewer@example.org"}, headers=editor

@@ -23,6 +23,7 @@ TABLES = {
     "api_tokens",
     "groups",
     "group_members",
+    "group_invitations",
     "project_grants",
     "dashboards",
     "tasks",

@@ -26,7 +26,9 @@ def test_deleting_a_group_takes_its_roles_away(database_url: str) -> None:
         }
         session.add(Project(name="birds", config={}))
         groups.create_group(session, people["chief"], "lab", "the lab")
-        groups.add_member(session, people["chief"], "lab", "member@example.org")
+        groups.invite_member(session, people["chief"], "lab", "member@example.org")
+        (invitation,) = groups.my_invitations(session, people["member"])
+        groups.accept_invitation(session, people["member"], invitation.id)
         access.grant_role(session, LOCAL_ADMIN, "birds", "editor", group_name="lab")
         project_id = session.query(Project).filter_by(name="birds").one().id
         assert project_role(session, people["member"], project_id) == "editor"

@@ -169,18 +169,30 @@ def test_admin_shares_a_project_with_a_group_whose_member_then_edits(
     choose(page, "#admin-member-group", group)
     page.fill("#admin-member-email", member)
     page.click("#admin-add-member")
+    row.locator(".bv-invited", has_text=member).wait_for()  # invited, not yet a member
+    assert "1 member" in row.inner_text()
+
+    colleague = browser.new_context()
+    other = colleague.new_page()
+    sign_in(other, base, member)
+    other.get_by_role("link", name="Groups").click()  # not a server admin: groups only
+    invitation = other.locator(f".bv-invitation[data-group='{group}']")
+    assert "from owner@example.org" in invitation.inner_text()
+    invitation.get_by_role("button", name="Accept").click()
+    other.locator(f".bv-group[data-group='{group}']", has_text="2 members").wait_for()
+    assert other.locator(".bv-invitation").count() == 0
+
+    page.goto(f"{base}/admin")
     page.locator(f".bv-group[data-group='{group}']", has_text="2 members").wait_for()
     assert member in row.inner_text()
     assert "owner@example.org · admin" in row.inner_text()
+    assert row.locator(".bv-invited").count() == 0
 
     open_share_dialog(page, base, dashboard, title)
     granted = share_with(page, group, "editor")
     assert "group · 2 members" in granted.inner_text()
     assert "from project ampliseq-qc" in granted.inner_text()
 
-    colleague = browser.new_context()
-    other = colleague.new_page()
-    sign_in(other, base, member)
     other.goto(f"{base}/dashboard-edit/{dashboard}")
     other.locator("#add-component").wait_for()
     assert other.locator("#not-found").count() == 0

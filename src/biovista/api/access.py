@@ -1,12 +1,14 @@
-"""Sharing: ``/api/v1/projects/{name}/members`` and ``/api/v1/groups``."""
+"""Sharing: ``/api/v1/projects/{name}/members``, ``/api/v1/groups`` and the invitations
+that let people join groups (``/api/v1/invitations`` for the invitee)."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, page_of
@@ -34,8 +36,8 @@ class GroupCreate(BaseModel):
 
 
 class MemberRequest(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
-    admin: bool = False
+    email: str = Field(min_length=3, max_length=320, pattern=groups.EMAIL.pattern)
+    admin: StrictBool = False
 
 
 class MemberPublic(BaseModel):
@@ -47,6 +49,25 @@ class GroupPublic(BaseModel):
     name: str
     description: str
     members: list[MemberPublic]
+
+
+class InvitationSent(BaseModel):
+    group: str
+    email: str
+    status: Literal["pending", "member"] = Field(
+        description="pending: the invitee joins once they accept; member: already a member, "
+        "whose admin flag was set"
+    )
+    detail: str
+
+
+class InvitationPublic(BaseModel):
+    id: uuid.UUID
+    group: str
+    email: str
+    is_admin: bool
+    invited_by: str | None
+    created_at: datetime
 
 
 def _group(view: groups.GroupView) -> GroupPublic:
@@ -112,11 +133,19 @@ def read_groups(
     return [_group(g) for g in page_of(found, lambda g: [g.name], limit, cursor, request, response)]
 
 
-@router.post("/groups/{name}/members", response_model=GroupPublic)
-def add_member(
+@router.post("/groups/{name}/members", response_model=InvitationSent, status_code=202)
+def invite_member(
     name: str, body: MemberRequest, principal: CurrentUser, session: SessionDep
-) -> GroupPublic:
-    return _group(groups.add_member(session, principal, name, body.email, body.admin))
+) -> InvitationSent:
+    """Invite someone by e-mail (group admins). They join when they accept; the answer is
+    the same whether or not an account has the e-mail."""
+    sent = groups.invite_member(session, principal, name, body.email, body.admin)
+    detail = (
+        f"{sent.email} is a member of {sent.group}"
+        if sent.status == "member"
+        else f"invitation to {sent.group} sent to {sent.email}; they join once they accept"
+    )
+    return InvitationSent(group=sent.group, email=sent.email, status=sent.status, detail=detail)
 
 
 @router.delete("/groups/{name}/members/{email}", response_model=GroupPublic)
@@ -124,3 +153,64 @@ def remove_member(
     name: str, email: str, principal: CurrentUser, session: SessionDep
 ) -> GroupPublic:
     return _group(groups.remove_member(session, principal, name, email))
+
+
+@router.get("/groups/{name}/invitations", response_model=list[InvitationPublic])
+def read_group_invitations(
+    name: str,
+    principal: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[InvitationPublic]:
+    """The group's pending invitations, by e-mail (group admins)."""
+    found = groups.group_invitations(session, principal, name)
+    page = page_of(found, lambda i: [i.email], limit, cursor, request, response)
+    return [_invitation(i) for i in page]
+
+
+@router.delete("/groups/{name}/invitations/{email}", status_code=204)
+def withdraw_invitation(
+    name: str, email: str, principal: CurrentUser, session: SessionDep
+) -> Response:
+    """Withdraw a pending invitation (group admins)."""
+    groups.withdraw_invitation(session, principal, name, email)
+    return Response(status_code=204)
+
+
+@router.get("/invitations", response_model=list[InvitationPublic])
+def read_my_invitations(
+    principal: CurrentUser,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> list[InvitationPublic]:
+    """The group invitations waiting for the caller, by group."""
+    found = groups.my_invitations(session, principal)
+    page = page_of(found, lambda i: [i.group], limit, cursor, request, response)
+    return [_invitation(i) for i in page]
+
+
+@router.post("/invitations/{invitation_id}/accept", response_model=GroupPublic)
+def accept_invitation(
+    invitation_id: uuid.UUID, principal: CurrentUser, session: SessionDep
+) -> GroupPublic:
+    """Join the group (the invitee only; anyone else gets 404)."""
+    return _group(groups.accept_invitation(session, principal, invitation_id))
+
+
+@router.post("/invitations/{invitation_id}/decline", status_code=204)
+def decline_invitation(
+    invitation_id: uuid.UUID, principal: CurrentUser, session: SessionDep
+) -> Response:
+    """Decline: the invitation goes and the caller stays out (the invitee only)."""
+    groups.decline_invitation(session, principal, invitation_id)
+    return Response(status_code=204)
+
+
+def _invitation(view: groups.InvitationView) -> InvitationPublic:
+    return InvitationPublic(**view.__dict__)

@@ -14,6 +14,7 @@ from biovista.api import (
     downloads,
     executions,
     files,
+    headers,
     ingestions,
     observability,
     problems,
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.setup_token = first_start(resolved)
     problems.install(app)
     observability.install(app)
+    app.add_middleware(headers.SecurityHeaders)
     app.include_router(observability.router)
     app.state.tasks = runner_for(resolved)
     routers = [

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from biovista.api.deps import CurrentUser, SessionDep
+from biovista.api.headers import attachment
 from biovista.api.pagination import Cursor, Limit, page_of
 from biovista.db.models import Dashboard
 from biovista.services import dashboards
@@ -133,11 +134,10 @@ async def import_yaml(
 def export_yaml(dashboard_id: uuid.UUID, principal: CurrentUser, session: SessionDep) -> Response:
     """The dashboard as a YAML file, ready to import elsewhere."""
     dashboard = dashboards.get_dashboard(session, principal, dashboard_id)
-    filename = f"{dashboard.title or 'dashboard'}.yaml".replace('"', "")
     return Response(
         dashboards.export_dashboard(dashboard),
         media_type="application/yaml",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": attachment(f"{dashboard.title or 'dashboard'}.yaml")},
     )
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
+from biovista.api.headers import attachment
 from biovista.services import downloads
 
 router = APIRouter(tags=["downloads"])
@@ -62,7 +63,7 @@ def download_upload(
 ) -> FileResponse:
     """One file of the project's uploads folder (viewers)."""
     found = downloads.uploaded_file(session, settings, principal, name, path)
-    return FileResponse(found, filename=found.name, media_type="application/octet-stream")
+    return FileResponse(found, media_type="application/octet-stream", headers=_named(found.name))
 
 
 @router.get(
@@ -80,7 +81,7 @@ def download_output(
 ) -> FileResponse:
     """One file an execution of the project left in its outputs folder (viewers)."""
     found = downloads.output_file(session, settings, principal, name, execution_id, path)
-    return FileResponse(found, filename=found.name, media_type="application/octet-stream")
+    return FileResponse(found, media_type="application/octet-stream", headers=_named(found.name))
 
 
 @router.post("/projects/{name}/downloads", response_model=DownloadStarted, status_code=202)
@@ -110,4 +111,8 @@ def fetch_download(
 ) -> FileResponse:
     """The finished zip (viewers of its project); 409 while it is being built or if it failed."""
     ready = downloads.zip_download(session, settings, principal, task_id)
-    return FileResponse(ready.path, filename=ready.filename, media_type="application/zip")
+    return FileResponse(ready.path, media_type="application/zip", headers=_named(ready.filename))
+
+
+def _named(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": attachment(filename)}

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
+from biovista.api.headers import attachment
 from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page, page_of
 from biovista.services import files
 
@@ -87,5 +88,7 @@ def download(
         return RedirectResponse(access.url, status_code=307)
     assert access.local is not None
     return FileResponse(
-        access.local, filename=access.local.name, media_type="application/octet-stream"
+        access.local,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": attachment(access.local.name)},
     )

@@ -19,6 +19,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select, text
 
+from biovista.api.deps import get_principal
 from biovista.config import Settings
 from biovista.db.session import get_engine, session_scope
 from biovista.storage.tables import TableStore
@@ -122,7 +123,9 @@ def metrics(request: Request) -> Response:
     responses={503: {"description": "A configured dependency does not answer"}},
 )
 def ready(request: Request) -> JSONResponse:
-    """Whether each dependency answers; 503 when one that is configured does not."""
+    """Whether each dependency answers; 503 when one that is configured does not. Details
+    (storage location, engines, error texts, timings) only for server admins: to anyone
+    else each check is ``ok`` or ``error``, which is all a load balancer needs."""
     settings: Settings = request.app.state.settings
     checks = {
         "database": _check(lambda: _database(settings)),
@@ -131,8 +134,23 @@ def ready(request: Request) -> JSONResponse:
         "broker": _check(lambda: _broker(settings)),
     }
     healthy = all(check["status"] == "ok" for check in checks.values())
+    if not _asked_by_admin(request, settings):
+        checks = {name: {"status": check["status"]} for name, check in checks.items()}
     body = {"status": "ok" if healthy else "unavailable", "checks": checks}
     return JSONResponse(body, status_code=200 if healthy else 503)
+
+
+def _asked_by_admin(request: Request, settings: Settings) -> bool:
+    """Whether the caller's bearer credential is a server admin's (as every route reads
+    it); a missing, bad or unverifiable one (the database may be what is down) is not."""
+    if not settings.single_user and not request.headers.get("authorization"):
+        return False
+    try:
+        with session_scope(settings.resolved_database_url) as session:
+            principal = get_principal(request, settings, session, request.app.state.keyring)
+    except Exception:  # a readiness probe answers whatever the credential or database
+        return False
+    return principal.is_admin
 
 
 def _check(probe: Callable[[], str]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0005"
+HEAD = "0006"
 """The newest revision. Checked with plain SQL at start-up so that Alembic (slow to import)
 is loaded only when an upgrade is due; tests/db/test_migrate.py keeps it equal to the
 newest file in migrations/versions."""

@@ -212,6 +212,9 @@ class Group(Base):
     members: Mapped[list[GroupMember]] = relationship(
         back_populates="group", cascade="all, delete-orphan"
     )
+    invitations: Mapped[list[GroupInvitation]] = relationship(
+        back_populates="group", cascade="all, delete-orphan"
+    )
 
 
 class GroupMember(Base):
@@ -225,6 +228,23 @@ class GroupMember(Base):
 
     group: Mapped[Group] = relationship(back_populates="members")
     user: Mapped[User] = relationship()
+
+
+class GroupInvitation(Base):
+    """A pending offer to join a group, kept by e-mail whether or not an account has it yet
+    (so neither the answer nor the list tells who has an account). The invitee accepts it
+    (and becomes a member) or declines it; group admins may withdraw it."""
+
+    __tablename__ = "group_invitations"
+    __table_args__ = (UniqueConstraint("group_id", "email"),)
+
+    group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    """Normalised as account e-mails are (trimmed, lower case)."""
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    """Whether the invitee joins as a group admin."""
+
+    group: Mapped[Group] = relationship(back_populates="invitations")
 
 
 class ProjectGrant(Base):

@@ -36,11 +36,18 @@ def mount_web(api: FastAPI, context: WebContext) -> None:
     viewer = build_viewer(context)
     install_routes(viewer.server, context)
     install_image_routes(viewer.server, context)
-    api.mount("/dashboard-edit", _asgi(build_editor(context).server))
+    editor = build_editor(context)
+    management = build_management(context)
+    api.mount("/dashboard-edit", _asgi(editor.server))
     api.mount("/dashboard", _asgi(viewer.server))
-    management = _asgi(build_management(context).server)
+    served = _asgi(management.server)
     for path in MANAGEMENT_PATHS:  # not a mount at "/": unknown API paths stay the API's 404s
-        api.router.routes.append(Route(path, management))
+        api.router.routes.append(Route(path, served))
+    # The only inline scripts pages may run (the Dash renderer's start, client-side
+    # callbacks): the security headers' CSP allows these by hash, no other inline script.
+    api.state.script_hashes = sorted(
+        {digest for app in (viewer, editor, management) for digest in app.csp_hashes()}
+    )
 
 
 def _asgi(server: Any) -> Any:

@@ -1,4 +1,5 @@
-"""The admin page (``/admin``): user accounts, groups and ingestion jobs, for server admins.
+"""The admin page (``/admin``): user accounts, groups and ingestion jobs, for server admins;
+other users see the groups section alone (their groups and their invitations).
 
 Account changes have no project to authorize against, so, as the users API does, each
 callback asks ``Principal.require_admin`` before calling ``services.users``.
@@ -26,8 +27,9 @@ UsersChange = Callable[[Session], str]
 
 
 def admin_page(context: WebContext, principal: Principal) -> Any:
-    if not principal.is_admin:
-        return dmc.Alert("Only server admins see this page.", color="gray")
+    if not principal.is_admin:  # accounts and jobs are for server admins; groups for all
+        with signed_in(context) as (session, caller):
+            return dmc.Stack([groups_section(session, caller)])
     with signed_in(context) as (session, _):
         accounts = _accounts(session)
         jobs = _jobs(session, principal)

@@ -1,11 +1,14 @@
-"""The Groups section of the admin page: list, create, delete; add and remove members.
+"""The Groups section of the admin page: list, create, delete; invite and remove members;
+the caller's own invitations to accept or decline, and each group's pending invitations for
+its admins to withdraw. Users who are not server admins see this section alone.
 
-``services.groups`` decides who may change a group (its admins, and server admins), so the
-callbacks only call it and show its answer.
+``services.groups`` decides who may change a group (its admins, and server admins) and whose
+invitation is whose, so the callbacks only call it and show its answer.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -14,9 +17,9 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Principal
-from biovista.errors import BiovistaError
+from biovista.errors import BiovistaError, InvalidInputError
 from biovista.services import groups
-from biovista.services.groups import GroupView
+from biovista.services.groups import GroupView, InvitationView
 from biovista.web.session import WebContext, signed_in
 
 GroupsChange = Callable[[Session, Principal], str]
@@ -25,10 +28,14 @@ GroupsChange = Callable[[Session, Principal], str]
 def groups_section(session: Session, principal: Principal) -> Any:
     """The section as the admin first sees it."""
     found = groups.list_groups(session, principal)
+    mine = groups.my_invitations(session, principal)
     return dmc.Stack(
         [
             dmc.Title("Groups", order=4),
-            html.Div(group_table(found), id="admin-groups-list"),
+            html.Div(invitation_list(mine), id="admin-my-invitations"),
+            html.Div(
+                group_table(found, _pending(session, principal, found)), id="admin-groups-list"
+            ),
             dmc.Group(
                 [
                     dmc.TextInput(id="admin-group-name", label="New group"),
@@ -48,7 +55,7 @@ def groups_section(session: Session, principal: Principal) -> Any:
                     ),
                     dmc.TextInput(id="admin-member-email", label="Member e-mail", w=260),
                     dmc.Checkbox(id="admin-member-admin", label="group admin", mb=8),
-                    dmc.Button("Add member", id="admin-add-member", variant="light"),
+                    dmc.Button("Invite", id="admin-add-member", variant="light"),
                     dmc.Button(
                         "Remove member", id="admin-remove-member", color="red", variant="light"
                     ),
@@ -66,6 +73,7 @@ def register_groups(app: Dash, context: WebContext) -> None:
         Output("admin-groups-list", "children", allow_duplicate=True),
         Output("admin-member-group", "data", allow_duplicate=True),
         Output("admin-groups-message", "children", allow_duplicate=True),
+        Output("admin-my-invitations", "children", allow_duplicate=True),
     )
 
     @app.callback(
@@ -80,7 +88,7 @@ def register_groups(app: Dash, context: WebContext) -> None:
             made = groups.create_group(session, principal, (name or "").strip(), description or "")
             return f"Created the group {made.name}."
 
-        return _change(context, change) if clicked else (no_update,) * 3
+        return _change(context, change) if clicked else (no_update,) * 4
 
     @app.callback(
         *outputs,
@@ -92,10 +100,12 @@ def register_groups(app: Dash, context: WebContext) -> None:
     )
     def add(clicked: int | None, group: str | None, email: str | None, admin: bool | None) -> Any:
         def change(session: Session, principal: Principal) -> str:
-            groups.add_member(session, principal, group or "", email or "", bool(admin))
-            return f"{email} is {'an admin' if admin else 'a member'} of {group}."
+            sent = groups.invite_member(session, principal, group or "", email or "", bool(admin))
+            if sent.status == "member":
+                return f"{sent.email} is {'an admin' if admin else 'a member'} of {sent.group}."
+            return f"Invited {sent.email} to {sent.group}; they join once they accept."
 
-        return _change(context, change) if clicked else (no_update,) * 3
+        return _change(context, change) if clicked else (no_update,) * 4
 
     @app.callback(
         *outputs,
@@ -109,7 +119,7 @@ def register_groups(app: Dash, context: WebContext) -> None:
             groups.remove_member(session, principal, group or "", email or "")
             return f"{email} left {group}."
 
-        return _change(context, change) if clicked else (no_update,) * 3
+        return _change(context, change) if clicked else (no_update,) * 4
 
     @app.callback(
         *outputs,
@@ -118,7 +128,7 @@ def register_groups(app: Dash, context: WebContext) -> None:
     )
     def delete(clicks: list[int | None]) -> Any:
         if not any(clicks):
-            return no_update, no_update, no_update
+            return (no_update,) * 4
         name = str(ctx.triggered_id["name"])
 
         def change(session: Session, principal: Principal) -> str:
@@ -127,9 +137,104 @@ def register_groups(app: Dash, context: WebContext) -> None:
 
         return _change(context, change)
 
+    @app.callback(
+        *outputs,
+        Input({"kind": "accept-invitation", "id": ALL}, "n_clicks"),
+        Input({"kind": "decline-invitation", "id": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def answer(accepts: list[int | None], declines: list[int | None]) -> Any:
+        if not any(accepts) and not any(declines):
+            return (no_update,) * 4
+        kind, invitation = str(ctx.triggered_id["kind"]), str(ctx.triggered_id["id"])
 
-def _change(context: WebContext, change: GroupsChange) -> tuple[Any, Any, Any]:
-    """Make one change; then the groups as they now are and what happened."""
+        def change(session: Session, principal: Principal) -> str:
+            chosen = _invitation_id(invitation)
+            if kind == "accept-invitation":
+                return f"You joined {groups.accept_invitation(session, principal, chosen).name}."
+            groups.decline_invitation(session, principal, chosen)
+            return "Invitation declined."
+
+        return _change(context, change)
+
+    @app.callback(
+        *outputs,
+        Input({"kind": "withdraw-invitation", "group": ALL, "email": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def withdraw(clicks: list[int | None]) -> Any:
+        if not any(clicks):
+            return (no_update,) * 4
+        group, email = str(ctx.triggered_id["group"]), str(ctx.triggered_id["email"])
+
+        def change(session: Session, principal: Principal) -> str:
+            groups.withdraw_invitation(session, principal, group, email)
+            return f"Withdrew the invitation of {email} to {group}."
+
+        return _change(context, change)
+
+
+def _invitation_id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError as exc:
+        raise InvalidInputError(f"{text!r} is not an invitation id") from exc
+
+
+def _pending(
+    session: Session, principal: Principal, found: list[GroupView]
+) -> dict[str, list[InvitationView]]:
+    """Pending invitations of the groups the caller administers (others: none shown)."""
+    pending: dict[str, list[InvitationView]] = {}
+    for group in found:
+        try:
+            pending[group.name] = groups.group_invitations(session, principal, group.name)
+        except BiovistaError:
+            pending[group.name] = []
+    return pending
+
+
+def invitation_list(mine: list[InvitationView]) -> Any:
+    """The caller's invitations, each with Accept and Decline."""
+    if not mine:
+        return html.Div()
+    return dmc.Stack(
+        [
+            dmc.Text("Invitations for you", fw=600, size="sm"),
+            *(
+                dmc.Group(
+                    [
+                        dmc.Text(
+                            f"{i.group}{' (as admin)' if i.is_admin else ''}"
+                            f" · from {i.invited_by or 'a former user'}",
+                            size="sm",
+                        ),
+                        dmc.Button(
+                            "Accept",
+                            id={"kind": "accept-invitation", "id": str(i.id)},
+                            size="compact-xs",
+                        ),
+                        dmc.Button(
+                            "Decline",
+                            id={"kind": "decline-invitation", "id": str(i.id)},
+                            size="compact-xs",
+                            color="gray",
+                            variant="light",
+                        ),
+                    ],
+                    gap="xs",
+                    className="bv-invitation",
+                    **{"data-group": i.group},
+                )
+                for i in mine
+            ),
+        ],
+        gap=4,
+    )
+
+
+def _change(context: WebContext, change: GroupsChange) -> tuple[Any, Any, Any, Any]:
+    """Make one change; then the groups and invitations as they now are and what happened."""
     try:
         with signed_in(context) as (session, principal):
             message = dmc.Text(change(session, principal), c="green", size="sm")
@@ -138,25 +243,31 @@ def _change(context: WebContext, change: GroupsChange) -> tuple[Any, Any, Any]:
     try:
         with signed_in(context) as (session, principal):
             found = groups.list_groups(session, principal)
+            pending = _pending(session, principal, found)
+            mine = groups.my_invitations(session, principal)
     except BiovistaError:
-        return no_update, no_update, message
-    return group_table(found), [g.name for g in found], message
+        return no_update, no_update, message, no_update
+    return group_table(found, pending), [g.name for g in found], message, invitation_list(mine)
 
 
-def group_table(found: list[GroupView]) -> Any:
-    """One row per group: its name, how many members, who they are (admins marked)."""
+def group_table(
+    found: list[GroupView], pending: dict[str, list[InvitationView]] | None = None
+) -> Any:
+    """One row per group: its name, how many members, who they are (admins marked), and
+    who is invited but has not answered yet (for the group's admins)."""
     if not found:
         return dmc.Text("No groups yet.", size="sm", c="dimmed")
+    headings = ("group", "members", "who", "invited", "")
     return dmc.Table(
         [
-            dmc.TableThead(dmc.TableTr([dmc.TableTh(h) for h in ("group", "members", "who", "")])),
-            dmc.TableTbody([_group_row(g) for g in found]),
+            dmc.TableThead(dmc.TableTr([dmc.TableTh(h) for h in headings])),
+            dmc.TableTbody([_group_row(g, (pending or {}).get(g.name, [])) for g in found]),
         ],
         verticalSpacing=4,
     )
 
 
-def _group_row(group: GroupView) -> Any:
+def _group_row(group: GroupView, invited: list[InvitationView]) -> Any:
     count = len(group.members)
     who = [
         dmc.Badge(
@@ -165,6 +276,23 @@ def _group_row(group: GroupView) -> Any:
             tt="none",
         )
         for m in group.members
+    ]
+    waiting = [
+        dmc.Group(
+            [
+                dmc.Badge(i.email, variant="outline", color="gray", tt="none"),
+                dmc.Button(
+                    "Withdraw",
+                    id={"kind": "withdraw-invitation", "group": group.name, "email": i.email},
+                    size="compact-xs",
+                    color="gray",
+                    variant="subtle",
+                ),
+            ],
+            gap=2,
+            className="bv-invited",
+        )
+        for i in invited
     ]
     return dmc.TableTr(
         [
@@ -175,6 +303,7 @@ def _group_row(group: GroupView) -> Any:
             ),
             dmc.TableTd(f"{count} member{'' if count == 1 else 's'}"),
             dmc.TableTd(dmc.Group(who, gap=4)),
+            dmc.TableTd(dmc.Stack(waiting, gap=2)),
             dmc.TableTd(
                 dmc.Button(
                     "Delete",

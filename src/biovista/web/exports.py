@@ -9,6 +9,7 @@ from typing import Any
 
 import flask
 
+from biovista.api.headers import attachment
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
 from biovista.models.dashboard import FilterState
@@ -128,9 +129,8 @@ def _text(message: str, status: int, headers: dict[str, str] | None = None) -> f
 
 
 def _download(body: str | bytes, mimetype: str, filename: str) -> flask.Response:
-    safe = "".join(c if c.isalnum() or c in "-_. " else "_" for c in filename)
     return flask.Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{safe}"'}
+        body, mimetype=mimetype, headers={"Content-Disposition": attachment(filename)}
     )
 
 

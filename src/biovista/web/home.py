@@ -33,8 +33,11 @@ def home_page(context: WebContext, principal: Principal) -> Any:
             boards = dashboards.list_dashboards(session, principal, project.name)
             owner = sharing.may_share(session, principal, project.id)
             sections.append(_project_section(project.name, project.description, boards, owner))
-    if not names:
-        return dmc.Text("No project is visible to you yet.")
+    groups_link = dmc.Anchor(
+        "Administration" if principal.is_admin else "Groups", href="/admin", refresh=True
+    )
+    if not names:  # groups (and invitations to them) matter before any project is shared
+        return dmc.Stack([dmc.Text("No project is visible to you yet."), dmc.Group([groups_link])])
     creator = dmc.Group(
         [
             dmc.Select(
@@ -50,15 +53,12 @@ def home_page(context: WebContext, principal: Principal) -> Any:
         ],
         align="end",
     )
-    admin = (
-        [dmc.Anchor("Administration", href="/admin", refresh=True)] if principal.is_admin else []
-    )
     return dmc.Stack(
         [
             dmc.Group(
                 [
                     dmc.Title("Projects", order=3),
-                    dmc.Group([dmc.Anchor("Workflows", href="/workflows"), *admin]),
+                    dmc.Group([dmc.Anchor("Workflows", href="/workflows"), groups_link]),
                 ],
                 justify="space-between",
             ),
