@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class Outcome:
     calls: list[tuple[str, int, float]] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
     health: list[tuple[int, float]] = field(default_factory=list)
+    """``/health`` probes: (status, seconds), status 0 when no answer came (see failures)."""
     seconds: float = 0.0
 
     def statuses(self) -> Counter[int]:
@@ -149,12 +151,16 @@ async def drive(
     outcome = Outcome()
     headers = {"Authorization": f"Bearer {token}"}
     cookies = {"biovista_access": token}
-    limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency)
+    # Idle connections are dropped well before the server's keep-alive timeout (5 s), so
+    # that none is reused at the moment the server closes it.
+    limits = httpx.Limits(
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=1
+    )
     async with httpx.AsyncClient(
         base_url=url, headers=headers, cookies=cookies, timeout=timeout, limits=limits
     ) as client:
         gate = asyncio.Semaphore(concurrency)
-        done = asyncio.Event()
+        done = threading.Event()
 
         async def one(call: Call) -> None:
             async with gate:
@@ -162,27 +168,33 @@ async def drive(
                 try:
                     answer = await client.request(call.method, call.path, json=call.json)
                 except httpx.HTTPError as exc:
-                    outcome.failures.append((call.route, f"{type(exc).__name__}: {exc}"))
+                    cause = exc.__cause__ or exc.__context__
+                    outcome.failures.append(
+                        (call.route, f"{type(exc).__name__}: {exc} ({cause!r}) after {_since(started):.1f} s")
+                    )
                     return
                 outcome.calls.append((call.route, answer.status_code, _since(started)))
 
-        async def probe() -> None:
-            async with httpx.AsyncClient(base_url=url, timeout=timeout) as own:
-                while not done.is_set():
-                    started = time.perf_counter()
-                    try:
-                        status = (await own.get("/health")).status_code
-                    except httpx.HTTPError:
-                        status = 0
-                    outcome.health.append((status, _since(started)))
-                    await asyncio.sleep(0.5)
+        def probe() -> None:
+            """In a thread of its own with a new connection each time, as a monitor would
+            probe: what it measures is the server's delay, not this process's."""
+            while not done.is_set():
+                started = time.perf_counter()
+                try:
+                    status = httpx.get(f"{url}/health", timeout=timeout).status_code
+                except httpx.HTTPError as exc:
+                    outcome.failures.append(("health", f"{type(exc).__name__}: {exc}"))
+                    status = 0
+                outcome.health.append((status, _since(started)))
+                done.wait(0.5)
 
-        prober = asyncio.create_task(probe())
+        prober = threading.Thread(target=probe, name="health-probe", daemon=True)
+        prober.start()
         started = time.perf_counter()
         await asyncio.gather(*(one(call) for call in calls))
         outcome.seconds = _since(started)
         done.set()
-        await prober
+        prober.join()
     return outcome
 
 
