@@ -170,7 +170,10 @@ async def drive(
                 except httpx.HTTPError as exc:
                     cause = exc.__cause__ or exc.__context__
                     outcome.failures.append(
-                        (call.route, f"{type(exc).__name__}: {exc} ({cause!r}) after {_since(started):.1f} s")
+                        (
+                            call.route,
+                            f"{type(exc).__name__}: {exc} ({cause!r}) after {_since(started):.1f} s",
+                        )
                     )
                     return
                 outcome.calls.append((call.route, answer.status_code, _since(started)))
