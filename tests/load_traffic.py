@@ -172,7 +172,7 @@ async def drive(
                     outcome.failures.append(
                         (
                             call.route,
-                            f"{type(exc).__name__}: {exc} ({cause!r}) after {_since(started):.1f} s",
+                            f"{type(exc).__name__} ({cause!r}) after {_since(started):.1f} s",
                         )
                     )
                     return

@@ -24,10 +24,11 @@ from biovista.db.session import session_scope
 from biovista.services.users import create_user
 
 LIMIT = 64 * 1024
+World = tuple[ServerProcess, dict[str, str]]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, dict]]:  # type: ignore[type-arg]
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     settings = server_settings(tmp_path_factory.mktemp("body-limits"))
     ensure_schema(settings.resolved_database_url)
     with session_scope(settings.resolved_database_url) as session:
@@ -104,8 +105,8 @@ def _assert_413(status: int, headers: dict[str, str], content: bytes) -> None:
     )
 
 
-def test_a_too_long_content_length_is_refused_before_the_body_is_sent(server) -> None:  # type: ignore[no-untyped-def]
-    running, admin = server
+def test_a_too_long_content_length_is_refused_before_the_body_is_sent(server: World) -> None:
+    running, _ = server
     head = _head(
         "POST",
         "/_dash-update-component",
@@ -114,14 +115,14 @@ def test_a_too_long_content_length_is_refused_before_the_body_is_sent(server) ->
     _assert_413(*_exchange(running.url, head, iter(())))  # not one byte of the body sent
 
 
-def test_a_chunked_body_is_refused_once_it_passes_the_limit(server) -> None:  # type: ignore[no-untyped-def]
-    running, admin = server
+def test_a_chunked_body_is_refused_once_it_passes_the_limit(server: World) -> None:
+    running, _ = server
     headers = {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}
     head = _head("POST", "/dashboard/_dash-update-component", headers)
     _assert_413(*_exchange(running.url, head, _chunked(4 * LIMIT)))
 
 
-def test_api_and_import_routes_share_the_limit(server) -> None:  # type: ignore[no-untyped-def]
+def test_api_and_import_routes_share_the_limit(server: World) -> None:
     running, admin = server
     token = admin["Authorization"]
     big = "#" + "x" * (2 * LIMIT) + "\n"
@@ -146,7 +147,7 @@ def test_api_and_import_routes_share_the_limit(server) -> None:  # type: ignore[
     assert within.status_code == 201, within.text
 
 
-def test_an_upload_route_still_takes_more_than_the_limit(server) -> None:  # type: ignore[no-untyped-def]
+def test_an_upload_route_still_takes_more_than_the_limit(server: World) -> None:
     running, admin = server
     content = bytes(range(256)) * (3 * LIMIT // 256)
     stored = httpx.put(

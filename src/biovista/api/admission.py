@@ -140,4 +140,3 @@ def install(app: FastAPI, settings: Settings) -> None:
     )
     app.add_exception_handler(PoolTimeoutError, _pool_timeout)
     app.add_exception_handler(OperationalError, _database_locked)
-

@@ -30,7 +30,6 @@ class PoolLimits:
     timeout: float = 10.0
     sqlite_busy_seconds: float = 30.0
 
-
     @classmethod
     def for_settings(cls, settings: Settings) -> PoolLimits:
         """The pool ``settings`` ask for: by default one connection per request at work
@@ -63,9 +62,7 @@ def get_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         # sqlite3's timeout is SQLite's busy timeout: a writer waits this long for the lock.
-        engine = create_engine(
-            url, connect_args={"timeout": limits.sqlite_busy_seconds}, **pool
-        )
+        engine = create_engine(url, connect_args={"timeout": limits.sqlite_busy_seconds}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True, **pool)

@@ -13,7 +13,6 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.routing import Route
 
 from biovista.api.admission import RETRY_AFTER_SECONDS
-
 from biovista.web.editor import build_editor
 from biovista.web.exports import install_routes
 from biovista.web.images import install_image_routes
@@ -48,7 +47,7 @@ def mount_web(api: FastAPI, context: WebContext) -> None:
         api.router.routes.append(Route(path, management))
 
 
-def _asgi(server: flask.Flask) -> Any:
+def _asgi(server: Any) -> Any:
     server.register_error_handler(PoolTimeoutError, _busy)
     return cast(Any, WSGIMiddleware(server, workers=8))
 
