@@ -77,6 +77,32 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    # Load: what one server process takes on at once, and how it refuses the rest.
+    max_concurrent_requests: int = Field(32, ge=1, le=1024)
+    """Requests one process works on at once; the others wait in line (``/health`` never
+    waits). A request leaves the count when its answer starts."""
+    max_queued_requests: int = Field(512, ge=0, le=100_000)
+    """Requests that may wait for one of those places; beyond this they are answered 503
+    with ``Retry-After`` at once."""
+    queue_timeout_seconds: float = Field(30.0, gt=0)
+    """A request that waited this long without a place is answered 503 with ``Retry-After``."""
+    worker_threads: int = Field(40, ge=1, le=1024)
+    """Threads that run the API's (synchronous) handlers: anyio's thread limiter, whose
+    default is 40."""
+    db_pool_size: int | None = Field(None, ge=1, le=1000)
+    """Database connections one process keeps; by default ``max_concurrent_requests``
+    plus ``task_workers`` plus 4 (the background loops): more than the threads that can
+    hold one, so a request never waits for ever on connections other requests hold."""
+    db_pool_timeout_seconds: float = Field(10.0, gt=0)
+    """A request that waited this long for a database connection is answered 503."""
+    sqlite_busy_seconds: float = Field(30.0, gt=0)
+    """How long a SQLite writer waits for another writer's lock (WAL mode: readers never
+    wait); after it the request is answered 503."""
+    max_body_bytes: int = Field(4 * 2**20, ge=1024)
+    """The largest request body of the JSON, YAML, CSV and Dash routes; a bigger one is
+    refused with 413 before (Content-Length) or while (chunked) it is read. The upload
+    routes have their own limits."""
+
     admin_email: str | None = None
     admin_password: SecretStr | None = None
     """Create this admin on the first start of an empty server (never a default password)."""

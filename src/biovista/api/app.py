@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from biovista import __version__
 from biovista.api import (
     access,
+    admission,
     auth,
     dashboards,
     downloads,
@@ -29,10 +30,12 @@ from biovista.api import (
     users,
     workflows,
 )
+from biovista.api.body_limit import BodyLimit
 from biovista.auth.keys import KeyRing
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.config import Settings, get_settings
 from biovista.db.migrate import ensure_schema
+from biovista.db.session import PoolLimits, configure_pool
 from biovista.services.bootstrap import first_start
 from biovista.tasks import runner_for
 
@@ -40,6 +43,7 @@ from biovista.tasks import runner_for
 def create_app(settings: Settings | None = None) -> FastAPI:
     """An app bound to ``settings`` (the process settings by default)."""
     resolved = settings or get_settings()
+    configure_pool(PoolLimits.for_settings(resolved))
     ensure_schema(resolved.resolved_database_url)
     app = FastAPI(
         title="biovista",
@@ -54,6 +58,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = LoginLimiter.for_settings(resolved)
     app.state.setup_token = first_start(resolved)
     problems.install(app)
+    # Middleware added later runs first: metrics see every answer, the 503s and 413s too;
+    # a request is admitted before its body is read, so at most the admitted bodies are
+    # held in memory at once.
+    app.add_middleware(BodyLimit, limit=resolved.max_body_bytes)
+    admission.install(app, resolved)
     observability.install(app)
     app.add_middleware(headers.SecurityHeaders)
     app.include_router(observability.router)
@@ -86,8 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.publish_schema(app)
 
     @app.get("/health", tags=["health"])
-    def health() -> dict[str, Any]:
-        """Liveness: the process answers."""
+    async def health() -> dict[str, Any]:
+        """Liveness: the process answers (on the event loop, never waiting for a thread or
+        the database, so it answers while every request place is taken)."""
         return {"status": "ok", "version": __version__, "single_user": resolved.single_user}
 
     @app.get("/.well-known/jwks.json", tags=["auth"])

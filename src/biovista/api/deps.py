@@ -13,7 +13,7 @@ from biovista.auth.policy import LOCAL_ADMIN, Principal
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.auth.tokens import AuthenticationError
 from biovista.config import Settings
-from biovista.db.session import session_scope
+from biovista.db.session import open_session
 from biovista.services import sessions
 
 
@@ -23,8 +23,12 @@ def get_settings_dep(request: Request) -> Settings:
 
 
 def get_session(settings: Annotated[Settings, Depends(get_settings_dep)]) -> Iterator[Session]:
-    with session_scope(settings.resolved_database_url) as session:
+    """The request's session: committed when the route function returns, before its answer
+    is sent (the ``function`` scope of ``SessionDep``), so a client never sees a success
+    whose writes are not durable yet, and the connection is free while the answer travels."""
+    with open_session(settings.resolved_database_url) as session:
         yield session
+        session.commit()
 
 
 def get_keyring(request: Request) -> KeyRing:
@@ -38,7 +42,7 @@ def get_limiter(request: Request) -> LoginLimiter:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 KeyRingDep = Annotated[KeyRing, Depends(get_keyring)]
 LimiterDep = Annotated[LoginLimiter, Depends(get_limiter)]
 
@@ -53,7 +57,11 @@ def get_principal(
     scheme, _, credential = header.partition(" ")
     if scheme.lower() != "bearer" or not credential.strip():
         raise AuthenticationError("log in first: send 'Authorization: Bearer <token>'")
-    return sessions.principal_for(session, ring, credential.strip())
+    principal = sessions.principal_for(session, ring, credential.strip())
+    # End the lookup's transaction: its connection goes back to the pool, so the route does
+    # not hold one while it waits for a thread or opens a session of its own.
+    session.commit()
+    return principal
 
 
 CurrentUser = Annotated[Principal, Depends(get_principal)]

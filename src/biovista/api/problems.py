@@ -61,7 +61,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _documented("No such resource (or not visible to the caller)"),
     409: _documented("The resource already exists"),
     422: _documented("The request is invalid; every invalid field is listed"),
+    413: _documented("The request body is larger than the server accepts"),
     429: _documented("Too many failed logins; retry after the Retry-After seconds"),
+    503: _documented("The server is busy; retry after the Retry-After seconds"),
 }
 
 

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
+import flask
 from a2wsgi import WSGIMiddleware
 from fastapi import FastAPI
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.routing import Route
 
+from biovista.api.admission import RETRY_AFTER_SECONDS
 from biovista.web.editor import build_editor
 from biovista.web.exports import install_routes
 from biovista.web.images import install_image_routes
@@ -51,4 +55,17 @@ def mount_web(api: FastAPI, context: WebContext) -> None:
 
 
 def _asgi(server: Any) -> Any:
+    server.register_error_handler(PoolTimeoutError, _busy)
     return cast(Any, WSGIMiddleware(server, workers=8))
+
+
+def _busy(_exc: Exception) -> flask.Response:
+    """No database connection came free in time: 503 with ``Retry-After``, as the API."""
+    detail = "the server is busy: no database connection came free in time"
+    body = {"type": "about:blank", "title": "Service Unavailable", "status": 503}
+    return flask.Response(
+        json.dumps(body | {"detail": detail}),
+        status=503,
+        mimetype="application/problem+json",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
