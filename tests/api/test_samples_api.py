@@ -104,6 +104,7 @@ def test_a_sheet_over_http(world: World) -> None:
         {
             "field": "donor",
             "line": 3,
+            "column": None,
             "message": "sample 'Q2', attribute 'donor': 'D2' does not match the pattern "
             "'D[0-9]{3}'",
             "suggestion": None,
