@@ -19,9 +19,13 @@ from biovista.db.models import Project
 from biovista.db.pipeline_models import UploadSession
 from biovista.db.session import session_scope
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
-from biovista.services import access, chunked_uploads, running_hashes, sample_types, samples
-from biovista.services.chunked_uploads import ChecksumMismatchError, OffsetMismatchError
-from biovista.services.users import create_user
+from biovista.services.accounts import grants as access
+from biovista.services.accounts.users import create_user
+from biovista.services.samples import hashes as running_hashes
+from biovista.services.samples import records as samples
+from biovista.services.samples import resumable as chunked_uploads
+from biovista.services.samples import types as sample_types
+from biovista.services.samples.resumable import ChecksumMismatchError, OffsetMismatchError
 
 PASSWORD = "a long enough password"
 DATA = bytes(range(256)) * 40  # 10,240 bytes

@@ -20,10 +20,10 @@ from biovista.db.models import Collection, Ingestion
 from biovista.db.pipeline_models import Execution
 from biovista.db.session import session_scope
 from biovista.errors import ConflictError, InvalidInputError
-from biovista.services import executions
-from biovista.services.sample_types import create_sample_type
-from biovista.services.samples import attach_file, create_sample
-from biovista.services.workflows import register_workflow
+from biovista.services.samples.records import attach_file, create_sample
+from biovista.services.samples.types import create_sample_type
+from biovista.services.workflows import executions
+from biovista.services.workflows.registry import register_workflow
 from biovista.storage.sources import uploads_folder
 from biovista.storage.tables import TableStore
 from biovista.tasks import ThreadRunner

@@ -9,8 +9,9 @@ from biovista.db.migrate import upgrade
 from biovista.db.models import Project
 from biovista.db.session import session_scope
 from biovista.errors import NotFoundError
-from biovista.services import access, groups
-from biovista.services.users import create_user
+from biovista.services.accounts import grants as access
+from biovista.services.accounts import groups
+from biovista.services.accounts.users import create_user
 
 PASSWORD = "a long enough password"
 

@@ -16,11 +16,11 @@ from biovista.db.session import session_scope
 from biovista.errors import InvalidInputError, NotFoundError
 from biovista.models.dashboard import FilterState
 from biovista.models.loader import load_project
-from biovista.services import images
-from biovista.services.dashboard_view import DashboardData, open_dashboard
-from biovista.services.dashboards import import_dashboard, make_link, set_public
-from biovista.services.ingest import ingest_project
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
+from biovista.services.dashboards import gallery as images
+from biovista.services.dashboards.documents import import_dashboard, make_link, set_public
+from biovista.services.dashboards.open import DashboardData, open_dashboard
+from biovista.services.ingest.run import ingest_project
 
 GOOD = ["Wide PNG", "Photo", "Animation", "WebP", "Vector"]
 

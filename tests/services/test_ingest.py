@@ -16,8 +16,8 @@ from biovista.config import Settings
 from biovista.db.models import Ingestion, SourceFile
 from biovista.db.session import session_scope
 from biovista.models.loader import LoadedProject, load_project
-from biovista.services.ingest import ingest_project
-from biovista.services.projects import get_project
+from biovista.services.ingest.run import ingest_project
+from biovista.services.projects.catalog import get_project
 from biovista.storage.sources import LocalSource
 from biovista.storage.tables import TableStore
 

@@ -20,8 +20,7 @@ from biovista.db.session import session_scope
 from biovista.errors import StorageError
 from biovista.models.loader import load_project
 from biovista.models.project import ProjectConfig
-from biovista.services.ingest import ingest_project
-from biovista.services.ingest_layout import (
+from biovista.services.ingest.clustering import (
     cluster_candidates,
     cluster_columns,
     dashboard_filters,
@@ -29,10 +28,11 @@ from biovista.services.ingest_layout import (
     order_staged,
     presort,
 )
-from biovista.services.ingest_report import IngestReport
-from biovista.services.projects import get_project
-from biovista.services.scan import FoundFile
-from biovista.services.staging import StagedFile
+from biovista.services.ingest.report import IngestReport
+from biovista.services.ingest.run import ingest_project
+from biovista.services.ingest.scan import FoundFile
+from biovista.services.ingest.stage import StagedFile
+from biovista.services.projects.catalog import get_project
 from biovista.storage import layout
 from biovista.storage.layout import LayoutState, TableLayout
 from biovista.storage.tables import TableStore

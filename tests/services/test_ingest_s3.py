@@ -11,8 +11,8 @@ from tests.s3_server import Bucket
 from biovista.config import Settings
 from biovista.db.session import session_scope
 from biovista.models.loader import load_project
-from biovista.services.ingest import ingest_project
-from biovista.services.projects import get_project
+from biovista.services.ingest.run import ingest_project
+from biovista.services.projects.catalog import get_project
 from biovista.storage.tables import TableStore
 
 DATA = Path(__file__).parents[1] / "data"
@@ -103,7 +103,7 @@ def test_s3_file_is_served_by_a_short_lived_link(s3_bucket: Bucket, tmp_path: Pa
     import httpx
 
     from biovista.auth.policy import LOCAL_ADMIN
-    from biovista.services.files import open_file
+    from biovista.services.projects.files import open_file
 
     s3_bucket.upload_tree(DATA / "penguins", "runs")
     (tmp_path / "p.yaml").write_text(PROJECT.format(root=f"s3://{s3_bucket.name}/runs"))

@@ -13,11 +13,11 @@ from biovista.db.session import session_scope
 from biovista.models.dashboard import FilterState
 from biovista.models.loader import load_project
 from biovista.query.cache import cache_for, clear_caches
-from biovista.services import render_codec
-from biovista.services.dashboard_view import OpenedDashboard, open_dashboard
-from biovista.services.dashboards import import_dashboard
-from biovista.services.ingest import ingest_project
-from biovista.services.render import render
+from biovista.services.dashboards import codec as render_codec
+from biovista.services.dashboards.documents import import_dashboard
+from biovista.services.dashboards.open import OpenedDashboard, open_dashboard
+from biovista.services.dashboards.render import render
+from biovista.services.ingest.run import ingest_project
 
 DASHBOARD = """\
 version: 1

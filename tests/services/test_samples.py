@@ -14,8 +14,10 @@ from biovista.db.migrate import upgrade
 from biovista.db.models import Project
 from biovista.db.session import session_scope
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
-from biovista.services import access, sample_types, samples
-from biovista.services.users import create_user
+from biovista.services.accounts import grants as access
+from biovista.services.accounts.users import create_user
+from biovista.services.samples import records as samples
+from biovista.services.samples import types as sample_types
 
 PASSWORD = "a long enough password"
 TISSUE = [

@@ -14,8 +14,11 @@ from biovista.db.migrate import upgrade
 from biovista.db.models import Project
 from biovista.db.session import session_scope
 from biovista.errors import InvalidInputError, NotFoundError
-from biovista.services import access, dashboards, groups, sharing
-from biovista.services.users import create_user
+from biovista.services.accounts import grants as access
+from biovista.services.accounts import groups
+from biovista.services.accounts.users import create_user
+from biovista.services.dashboards import documents as dashboards
+from biovista.services.dashboards import sharing
 
 PASSWORD = "a long enough password"
 PEOPLE = ("owner", "editor", "viewer", "stranger", "newcomer", "member")

@@ -12,7 +12,7 @@ from biovista.auth.keys import KeyRing
 from biovista.auth.policy import Principal
 from biovista.auth.tokens import verify_access_token
 from biovista.config import Settings
-from biovista.services.snapshots import (
+from biovista.services.dashboards.screenshots import (
     SnapshotUnavailableError,
     ViewRequest,
     browser_credential,

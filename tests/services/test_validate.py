@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from biovista.services.validate import validate_project
+from biovista.services.projects.validate import validate_project
 
 DATA = Path(__file__).parents[1] / "data"
 PROJECT = """\

@@ -15,7 +15,7 @@ from biovista.db.migrate import ensure_schema
 from biovista.db.models import Project
 from biovista.db.session import session_scope
 from biovista.errors import InvalidInputError
-from biovista.services.workflows import list_workflows, register_workflow
+from biovista.services.workflows.registry import list_workflows, register_workflow
 
 WORKFLOW = Path(__file__).resolve().parents[1] / "data" / "workflows" / "penguin-summary"
 

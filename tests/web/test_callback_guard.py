@@ -14,9 +14,9 @@ from biovista.auth.keys import KeyRing
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.config import Settings
 from biovista.errors import InvalidInputError, NotFoundError
-from biovista.web import callback_guard
-from biovista.web.callback_guard import reference, references
-from biovista.web.session import WebContext
+from biovista.web.common import callback_guard
+from biovista.web.common.callback_guard import reference, references
+from biovista.web.common.cookie_auth import WebContext
 
 
 def _app(tmp_path: Path) -> Dash:

@@ -12,8 +12,8 @@ import httpx
 
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
-from biovista.web.session import ACCESS_COOKIE
+from biovista.services.accounts.users import create_user
+from biovista.web.common.cookie_auth import ACCESS_COOKIE
 from tests.server_process import PASSWORD, serve_process, server_settings
 
 PROJECT = """\

@@ -8,8 +8,8 @@ import pytest
 
 from biovista.errors import InvalidInputError
 from biovista.models.dashboard import DashboardSpec, MetricComponent, with_layout
-from biovista.web import editor_form as form
-from biovista.web.editor_spec import changed_tabs, new_id, placed, with_positions
+from biovista.web.editor import form
+from biovista.web.editor.spec import changed_tabs, new_id, placed, with_positions
 
 
 def spec() -> DashboardSpec:

@@ -19,10 +19,10 @@ from pypdf import PdfReader
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.dashboards import list_dashboards, make_link, set_public
-from biovista.services.snapshots import MAX_ADMITTED, SCREEN
-from biovista.services.users import create_user
-from biovista.web.session import ACCESS_COOKIE
+from biovista.services.accounts.users import create_user
+from biovista.services.dashboards.documents import list_dashboards, make_link, set_public
+from biovista.services.dashboards.screenshots import MAX_ADMITTED, SCREEN
+from biovista.web.common.cookie_auth import ACCESS_COOKIE
 from tests.conftest import require_service
 from tests.web.conftest import PASSWORD, sign_in
 

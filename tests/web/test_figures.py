@@ -6,8 +6,8 @@ import polars as pl
 
 from biovista.models.dashboard import FigureComponent, FilterState, Selection
 from biovista.query import ROW_COLUMN, figure_data
-from biovista.web.figures import build_figure
-from biovista.web.viewer import decode_state, encode_state, selection_from
+from biovista.web.common.figures import build_figure
+from biovista.web.viewer.app import decode_state, encode_state, selection_from
 
 BIRDS = pl.LazyFrame(
     {

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.dashboards import list_dashboards, make_link
+from biovista.services.dashboards.documents import list_dashboards, make_link
 from tests.web.conftest import sign_in
 
 GALLERY = "plot-gallery"

@@ -11,8 +11,8 @@ from typing import Any
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.dashboards import list_dashboards
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
+from biovista.services.dashboards.documents import list_dashboards
 from tests.web.conftest import PASSWORD, choose, sign_in
 from tests.web.test_viewer import metric
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from biovista.web.picture_links import picture_href
+from biovista.web.viewer.picture_links import picture_href
 
 STATE = '{"values":{"sex":"female"}}'
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import dash_mantine_components as dmc
 
-from biovista.web.pipelines import form_values, parameter_field
-from biovista.web.run_format import duration
+from biovista.web.management.pipelines import form_values, parameter_field
+from biovista.web.management.run_format import duration
 
 SCHEMA: list[dict[str, Any]] = [
     {"name": "depth", "type": "int", "default": 3, "description": "Reads", "required": False},

@@ -23,11 +23,11 @@ from biovista.config import Settings
 from biovista.db.pipeline_models import Workflow
 from biovista.db.session import session_scope
 from biovista.errors import NotFoundError
-from biovista.services import executions
-from biovista.services.access import grant_role
-from biovista.services.sample_types import create_sample_type, get_sample_type
-from biovista.services.samples import attach_file, create_sample, list_samples
-from biovista.services.workflows import register_workflow
+from biovista.services.accounts.grants import grant_role
+from biovista.services.samples.records import attach_file, create_sample, list_samples
+from biovista.services.samples.types import create_sample_type, get_sample_type
+from biovista.services.workflows import executions
+from biovista.services.workflows.registry import register_workflow
 from biovista.storage.sources import uploads_folder
 from biovista.tasks import ThreadRunner
 from tests.web.conftest import sign_in

@@ -15,7 +15,10 @@ from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.pipeline_models import UploadSession
 from biovista.db.session import session_scope
-from biovista.services import access, chunked_uploads, sample_types, samples
+from biovista.services.accounts import grants as access
+from biovista.services.samples import records as samples
+from biovista.services.samples import resumable as chunked_uploads
+from biovista.services.samples import types as sample_types
 from tests.web.conftest import sign_in
 from tests.web.test_management import fresh_user
 

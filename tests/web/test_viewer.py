@@ -8,7 +8,7 @@ from typing import Any
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.dashboards import list_dashboards, set_public
+from biovista.services.dashboards.documents import list_dashboards, set_public
 from tests.web.conftest import sign_in
 
 
@@ -61,7 +61,7 @@ def test_a_viewer_gets_no_edit_controls(server: tuple[str, Settings], browser: A
     page.goto(f"{base}/dashboard/{dashboard}")
     page.locator("#not-found").wait_for()  # no role on the project: it does not exist for them
     with session_scope(settings.resolved_database_url) as session:
-        from biovista.services.access import grant_role
+        from biovista.services.accounts.grants import grant_role
 
         grant_role(session, LOCAL_ADMIN, "penguins", "viewer", "viewer@example.org", None)
     page.goto(f"{base}/dashboard/{dashboard}")
