@@ -5,7 +5,7 @@ access check, the spec and the project's tables), then
 :func:`biovista.services.dashboards.render.render` computes all 30 components concurrently
 over shared filtered frames, with the result cache and the in-memory columns a running
 server has. Per component, the seconds from its start to its result are reported. Building
-the Plotly figures from those results is timed apart, as the web layer's share. """
+the Plotly figures from those results is timed apart, as the web layer's share."""
 
 from __future__ import annotations
 

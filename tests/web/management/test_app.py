@@ -14,7 +14,7 @@ from biovista.db.session import session_scope
 from biovista.services.accounts.users import create_user
 from biovista.services.dashboards.documents import list_dashboards
 from tests.web.conftest import PASSWORD, choose, sign_in
-from tests.web.test_viewer import metric
+from tests.web.viewer.test_app import metric
 
 
 def fresh_user(settings: Settings, role: str = "user") -> str:

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from tests.image_project import DASHBOARD, PROJECT, SIZES, Pictures, make_pictures
-from tests.s3_server import Bucket
 
 from biovista.auth.policy import LOCAL_ADMIN, Principal
 from biovista.config import Settings
@@ -21,6 +19,8 @@ from biovista.services.dashboards import gallery as images
 from biovista.services.dashboards.documents import import_dashboard, make_link, set_public
 from biovista.services.dashboards.open import DashboardData, open_dashboard
 from biovista.services.ingest.run import ingest_project
+from tests.image_project import DASHBOARD, PROJECT, SIZES, Pictures, make_pictures
+from tests.s3_server import Bucket
 
 GOOD = ["Wide PNG", "Photo", "Animation", "WebP", "Vector"]
 

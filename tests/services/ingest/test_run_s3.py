@@ -6,7 +6,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from tests.s3_server import Bucket
 
 from biovista.config import Settings
 from biovista.db.session import session_scope
@@ -14,8 +13,9 @@ from biovista.models.loader import load_project
 from biovista.services.ingest.run import ingest_project
 from biovista.services.projects.catalog import get_project
 from biovista.storage.tables import TableStore
+from tests.s3_server import Bucket
 
-DATA = Path(__file__).parents[1] / "data"
+DATA = Path(__file__).parents[2] / "data"
 PROJECT = """\
 name: penguins
 runs:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from biovista.services.projects.validate import validate_project
 
-DATA = Path(__file__).parents[1] / "data"
+DATA = Path(__file__).parents[2] / "data"
 PROJECT = """\
 name: penguins
 runs:

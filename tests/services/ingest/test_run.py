@@ -10,7 +10,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 from sqlalchemy import select
-from tests.penguins import PROJECT_YAML, ROWS_PER_RUN, make_project
 
 from biovista.config import Settings
 from biovista.db.models import Ingestion, SourceFile
@@ -20,6 +19,7 @@ from biovista.services.ingest.run import ingest_project
 from biovista.services.projects.catalog import get_project
 from biovista.storage.sources import LocalSource
 from biovista.storage.tables import TableStore
+from tests.penguins import PROJECT_YAML, ROWS_PER_RUN, make_project
 
 
 @pytest.fixture

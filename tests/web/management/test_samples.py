@@ -20,7 +20,7 @@ from biovista.services.samples import records as samples
 from biovista.services.samples import resumable as chunked_uploads
 from biovista.services.samples import types as sample_types
 from tests.web.conftest import sign_in
-from tests.web.test_management import fresh_user
+from tests.web.management.test_app import fresh_user
 
 MiB = 2**20
 

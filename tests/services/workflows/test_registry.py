@@ -17,7 +17,7 @@ from biovista.db.session import session_scope
 from biovista.errors import InvalidInputError
 from biovista.services.workflows.registry import list_workflows, register_workflow
 
-WORKFLOW = Path(__file__).resolve().parents[1] / "data" / "workflows" / "penguin-summary"
+WORKFLOW = Path(__file__).resolve().parents[2] / "data" / "workflows" / "penguin-summary"
 
 
 @pytest.fixture

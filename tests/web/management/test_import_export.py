@@ -9,7 +9,7 @@ from typing import Any
 
 from biovista.config import Settings
 from tests.web.conftest import choose, sign_in
-from tests.web.test_viewer import metric, penguins_dashboard
+from tests.web.viewer.test_app import metric, penguins_dashboard
 
 
 def test_export_then_import_yaml_gives_the_same_dashboard(

@@ -7,7 +7,6 @@ import uuid
 from dataclasses import replace
 
 import pytest
-from tests.penguins import make_project
 
 from biovista.auth.policy import LOCAL_ADMIN, ForbiddenError, Principal
 from biovista.config import Settings
@@ -20,6 +19,7 @@ from biovista.services.accounts.users import create_user
 from biovista.services.dashboards import documents as dashboards
 from biovista.services.dashboards.open import DashboardData, open_dashboard, require_editor
 from biovista.services.ingest.run import ingest_project
+from tests.penguins import make_project
 
 SPEC = {
     "tabs": [

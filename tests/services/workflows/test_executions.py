@@ -28,7 +28,7 @@ from biovista.storage.sources import uploads_folder
 from biovista.storage.tables import TableStore
 from biovista.tasks import ThreadRunner
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "workflows"
+DATA = Path(__file__).resolve().parents[2] / "data" / "workflows"
 PROJECT = "penguin-summary"
 FINISHED = ("succeeded", "failed", "cancelled")
 

@@ -31,9 +31,9 @@ from biovista.services.workflows.registry import register_workflow
 from biovista.storage.sources import uploads_folder
 from biovista.tasks import ThreadRunner
 from tests.web.conftest import sign_in
-from tests.web.test_management import fresh_user
+from tests.web.management.test_app import fresh_user
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "workflows"
+DATA = Path(__file__).resolve().parents[2] / "data" / "workflows"
 WORKFLOW = "penguin-summary"
 SAMPLE_TYPE = "web-colony"
 SAMPLES = ("colony_a", "colony_b")

@@ -17,7 +17,7 @@ from biovista.services.ingest.scan import scan_project
 from biovista.services.projects.init.patterns import run_pattern
 from biovista.services.projects.init.propose import propose_project, render_yaml, survey
 
-DATA = Path(__file__).parents[1] / "data"
+DATA = Path(__file__).parents[3] / "data"
 PENGUIN_RUNS = {
     "run_1_adelie": ("1", "adelie"),
     "run_2_chinstrap": ("2", "chinstrap"),

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.penguins import make_project
-
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.session import session_scope
@@ -18,6 +16,7 @@ from biovista.services.dashboards.documents import import_dashboard
 from biovista.services.dashboards.open import OpenedDashboard, open_dashboard
 from biovista.services.dashboards.render import render
 from biovista.services.ingest.run import ingest_project
+from tests.penguins import make_project
 
 DASHBOARD = """\
 version: 1
