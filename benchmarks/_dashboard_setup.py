@@ -26,12 +26,12 @@ from biovista.auth.policy import LOCAL_ADMIN, Principal
 from biovista.config import Settings
 from biovista.db.session import session_scope
 from biovista.models.loader import load_project
-from biovista.services.access import grant_role
-from biovista.services.dashboard_view import open_dashboard
-from biovista.services.dashboards import import_dashboard
-from biovista.services.ingest import ingest_project
-from biovista.services.ingest_report import CollectionReport
-from biovista.services.users import create_user
+from biovista.services.accounts.grants import grant_role
+from biovista.services.accounts.users import create_user
+from biovista.services.dashboards.documents import import_dashboard
+from biovista.services.dashboards.open import open_dashboard
+from biovista.services.ingest.report import CollectionReport
+from biovista.services.ingest.run import ingest_project
 from biovista.storage.tables import TableStore
 
 GENERATOR_VERSION = 1

@@ -34,7 +34,7 @@ import json, resource, sys, time
 from pathlib import Path
 from biovista.config import Settings
 from biovista.models.loader import load_project
-from biovista.services.ingest import ingest_project
+from biovista.services.ingest.run import ingest_project
 root = Path(sys.argv[1])
 settings = Settings(data_dir=root / "store")
 loaded = load_project(root / "project.yaml")

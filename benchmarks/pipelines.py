@@ -33,7 +33,7 @@ from typing import Any
 
 import httpx
 
-from biovista.resumable import Uploader
+from biovista.client.resumable import Uploader
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / "tests" / "data" / "workflows" / "penguin-summary"

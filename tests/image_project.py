@@ -17,8 +17,8 @@ from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.session import session_scope
 from biovista.models.loader import load_project
-from biovista.services.dashboards import import_dashboard
-from biovista.services.ingest import ingest_project
+from biovista.services.dashboards.documents import import_dashboard
+from biovista.services.ingest.run import ingest_project
 
 PROJECT = """\
 name: pictures

@@ -26,10 +26,10 @@ from biovista.config import Settings
 from biovista.db.migrate import ensure_schema
 from biovista.db.models import Dashboard
 from biovista.db.session import session_scope
-from biovista.services.access import grant_role
-from biovista.services.demo import prepare_demo, seed_demo_dashboards
-from biovista.services.ingest import ingest_project
-from biovista.services.users import create_user
+from biovista.services.accounts.grants import grant_role
+from biovista.services.accounts.users import create_user
+from biovista.services.ingest.run import ingest_project
+from biovista.services.projects.demo import prepare_demo, seed_demo_dashboards
 
 VIEWER = "load-viewer@example.org"
 PROJECTS = ("penguins", "ampliseq-qc")

@@ -12,8 +12,8 @@ from biovista.api.app import create_app
 from biovista.config import Settings
 from biovista.db.session import session_scope
 from biovista.models.loader import load_project
-from biovista.services.ingest import ingest_project
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
+from biovista.services.ingest.run import ingest_project
 
 PASSWORD = "a long enough password"
 CALLERS = ["admin", "owner", "editor", "viewer", "member", "stranger"]

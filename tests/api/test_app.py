@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from biovista.api.app import create_app
 from biovista.config import Settings
 from biovista.models.loader import load_project
-from biovista.services.ingest import ingest_project
+from biovista.services.ingest.run import ingest_project
 
 DATA = Path(__file__).parents[1] / "data"
 

@@ -12,7 +12,7 @@ from httpx import Response
 from biovista.api.app import create_app
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 PASSWORD = "a long enough password"
 GRACE = 0.5
@@ -115,7 +115,7 @@ def test_login_rate_limit_per_account(client: TestClient) -> None:
 
 def test_disabled_account_cannot_log_in_or_refresh(client: TestClient, settings: Settings) -> None:
     login(client, "bob@example.org")
-    from biovista.services.users import disable_user
+    from biovista.services.accounts.users import disable_user
 
     with session_scope(settings.resolved_database_url) as session:
         disable_user(session, "bob@example.org")
@@ -209,8 +209,8 @@ def test_admin_from_settings_on_first_start(tmp_path: Path) -> None:
 def test_expired_api_token_is_refused(client: TestClient, settings: Settings) -> None:
     from datetime import timedelta
 
-    from biovista.services.api_tokens import create_token
-    from biovista.services.users import get_user_by_email
+    from biovista.services.accounts.api_tokens import create_token
+    from biovista.services.accounts.users import get_user_by_email
 
     with session_scope(settings.resolved_database_url) as session:
         user = get_user_by_email(session, "bob@example.org")

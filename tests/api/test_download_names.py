@@ -17,7 +17,7 @@ from tests.server_process import PASSWORD, ServerProcess, serve_process, server_
 from biovista.api.headers import attachment
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 SPEC = {"tabs": [{"name": "Notes", "components": [{"type": "text", "id": "t", "markdown": "x"}]}]}
 

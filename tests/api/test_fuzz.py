@@ -24,7 +24,7 @@ from biovista.api.app import create_app
 from biovista.api.pagination import encode_cursor
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 PASSWORD = "a long enough password"
 ROOT = Path(tempfile.mkdtemp(prefix="biovista-fuzz-"))

@@ -27,7 +27,7 @@ from biovista.auth.keys import KeyRing
 from biovista.config import Settings
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 PEOPLE = ("viewer", "stranger", "leaver")
 UPLOAD = bytes(range(256)) * 400  # 100 KiB

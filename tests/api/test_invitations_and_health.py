@@ -16,7 +16,7 @@ from tests.server_process import PASSWORD, ServerProcess, serve_process, server_
 
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 PEOPLE = ("chief", "invitee", "other", "viewer")
 

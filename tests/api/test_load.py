@@ -25,7 +25,7 @@ from tests.server_process import PASSWORD, ServerProcess, serve_process, server_
 from biovista.api.app import create_app
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 pytestmark = pytest.mark.slow
 

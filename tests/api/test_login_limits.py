@@ -16,7 +16,7 @@ from tests.server_process import PASSWORD, ServerProcess, serve_process, server_
 from biovista.config import Settings
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 PER_PAIR, PER_ADDRESS, PER_ACCOUNT = 3, 6, 8
 LIMITS = {

@@ -12,7 +12,7 @@ from tests.penguins import make_project
 from biovista.api.app import create_app
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 PASSWORD = "a long enough password"
 

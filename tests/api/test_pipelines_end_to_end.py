@@ -20,8 +20,8 @@ from biovista.api.app import create_app
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.access import grant_role
-from biovista.services.users import create_user
+from biovista.services.accounts.grants import grant_role
+from biovista.services.accounts.users import create_user
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "workflows"
 PASSWORD = "a long enough password"

@@ -17,7 +17,7 @@ from tests.server_process import PASSWORD, ServerProcess, serve_process, server_
 from biovista.db.migrate import ensure_schema
 from biovista.db.models import RefreshToken
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 GRACE = 5.0  # wide enough for 16 requests on a busy 2-core machine
 PARALLEL = 16

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from biovista.query.cache import clear_caches
-from biovista.services.render import warm
+from biovista.services.dashboards.render import warm
 
 COMPONENTS: list[dict[str, Any]] = [
     {"type": "text", "id": "intro", "markdown": "# Penguins"},

@@ -16,7 +16,7 @@ from tests.server_process import ServerProcess, serve_process, server_settings
 
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 PASSWORD = "a long enough password"
 SECRET_ID = "SECRET_MARKER_4242"

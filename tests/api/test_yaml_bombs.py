@@ -21,7 +21,7 @@ from biovista.config import Settings
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import session_scope
 from biovista.pipelines.manifest import MANIFEST_FILE
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 IMPORT = "/api/v1/projects/penguins/dashboards/import"
 YAML = {"content-type": "application/yaml"}

@@ -12,7 +12,7 @@ from biovista.api.app import create_app
 from biovista.auth.ratelimit import LoginLimiter, LoginLimits
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 
 def test_windows_are_shared_between_limiters(redis_url: str) -> None:

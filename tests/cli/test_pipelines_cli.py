@@ -16,7 +16,7 @@ from biovista.api.app import create_app
 from biovista.cli.main import app as cli
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.users import create_user
+from biovista.services.accounts.users import create_user
 
 PASSWORD = "a long enough password"
 DATA = Path(__file__).resolve().parents[1] / "data" / "workflows"

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from biovista.cli.main import app
 from biovista.config import get_settings
 from biovista.db.session import session_scope
-from biovista.services.api_tokens import authenticate_token
+from biovista.services.accounts.api_tokens import authenticate_token
 
 runner = CliRunner()
 PASSWORD = "a long enough password\n"

@@ -15,7 +15,7 @@ from tests.s3_server import Bucket
 
 from biovista.config import Settings
 from biovista.errors import StorageError
-from biovista.services.staging import arrow_schema
+from biovista.services.ingest.stage import arrow_schema
 from biovista.storage import layout
 from biovista.storage.tables import TableStore
 

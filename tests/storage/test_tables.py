@@ -9,7 +9,7 @@ import pytest
 from tests.s3_server import Bucket
 
 from biovista.config import Settings
-from biovista.services.staging import arrow_schema
+from biovista.services.ingest.stage import arrow_schema
 from biovista.storage.tables import TableStore
 
 

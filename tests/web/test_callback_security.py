@@ -22,10 +22,11 @@ from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import session_scope
-from biovista.services import access, dashboards
-from biovista.services.demo import prepare_demo
-from biovista.services.ingest import ingest_project
-from biovista.services.users import create_user
+from biovista.services.accounts import grants as access
+from biovista.services.accounts.users import create_user
+from biovista.services.dashboards import documents as dashboards
+from biovista.services.ingest.run import ingest_project
+from biovista.services.projects.demo import prepare_demo
 from tests.server_process import PASSWORD, ServerProcess, serve_process, server_settings
 
 SPEC = {

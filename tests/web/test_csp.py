@@ -11,8 +11,8 @@ import pytest
 
 from biovista.config import Settings
 from tests.web.conftest import sign_in
-from tests.web.test_gallery import GALLERY, ident
-from tests.web.test_viewer import metric, penguins_dashboard
+from tests.web.viewer.test_app import metric, penguins_dashboard
+from tests.web.viewer.test_gallery import GALLERY, ident
 
 WATCH = """
 window.__violations = [];

@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field, StrictBool
 
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, page_of
-from biovista.services import access, groups
+from biovista.services.accounts import grants as access
+from biovista.services.accounts import groups
 
 router = APIRouter(tags=["sharing"])
 

@@ -36,7 +36,7 @@ from biovista.auth.ratelimit import LoginLimiter
 from biovista.config import Settings, get_settings
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import PoolLimits, configure_pool
-from biovista.services.bootstrap import first_start
+from biovista.services.accounts.bootstrap import first_start
 from biovista.tasks import runner_for
 
 
@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return ring.jwks()
 
     from biovista.web import mount_web
-    from biovista.web.session import WebContext
+    from biovista.web.common.cookie_auth import WebContext
 
     context = WebContext(resolved, app.state.keyring, app.state.limiter, app.state.tasks)
     mount_web(app, context)

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from biovista.api.deps import CurrentUser, KeyRingDep, LimiterDep, SessionDep, SettingsDep
 from biovista.auth.tokens import AuthenticationError
 from biovista.db.models import User
-from biovista.services import sessions
-from biovista.services.sessions import REFRESH_TTL, IssuedTokens
+from biovista.services.accounts import logins as sessions
+from biovista.services.accounts.logins import REFRESH_TTL, IssuedTokens
 
 router = APIRouter(tags=["auth"])
 COOKIE = "biovista_refresh"

@@ -14,7 +14,7 @@ from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.headers import attachment
 from biovista.api.pagination import Cursor, Limit, page_of
 from biovista.db.models import Dashboard
-from biovista.services import dashboards
+from biovista.services.dashboards import documents as dashboards
 
 router = APIRouter(tags=["dashboards"])
 public_router = APIRouter(tags=["dashboards"])

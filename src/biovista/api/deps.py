@@ -14,7 +14,7 @@ from biovista.auth.ratelimit import LoginLimiter
 from biovista.auth.tokens import AuthenticationError
 from biovista.config import Settings
 from biovista.db.session import open_session
-from biovista.services import sessions
+from biovista.services.accounts import logins as sessions
 
 
 def get_settings_dep(request: Request) -> Settings:

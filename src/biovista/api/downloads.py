@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.api.headers import attachment
-from biovista.services import downloads
+from biovista.services.samples import zips as downloads
 
 router = APIRouter(tags=["downloads"])
 

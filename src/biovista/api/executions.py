@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.db.pipeline_models import Execution, ExecutionJob
 from biovista.pipelines.manifest import Scalar
-from biovista.services import executions
+from biovista.services.workflows import executions
 
 router = APIRouter(tags=["pipelines"])
 

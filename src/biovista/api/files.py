@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.api.headers import attachment
 from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page, page_of
-from biovista.services import files
+from biovista.services.projects import files
 
 router = APIRouter(tags=["files"])
 

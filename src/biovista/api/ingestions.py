@@ -13,7 +13,7 @@ from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page
 from biovista.db.models import Ingestion
 from biovista.errors import InvalidInputError
-from biovista.services import ingest_jobs
+from biovista.services.ingest import task as ingest_jobs
 
 router = APIRouter(tags=["ingestion"])
 

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from biovista.auth.policy import ForbiddenError
 from biovista.auth.tokens import AuthenticationError
 from biovista.errors import BiovistaError, ConflictError, InvalidInputError, NotFoundError
-from biovista.services.sessions import TooManyAttemptsError
+from biovista.services.accounts.logins import TooManyAttemptsError
 
 STATUS: list[tuple[type[BiovistaError], int]] = [
     (AuthenticationError, 401),

@@ -15,9 +15,9 @@ from biovista.auth.policy import Action, authorize_project, project_role, visibl
 from biovista.db.models import Project
 from biovista.errors import InvalidInputError
 from biovista.models.yaml_safe import MAX_DOCUMENT_BYTES
-from biovista.services.browse import read_rows
-from biovista.services.project_admin import create_project, delete_project, update_project
-from biovista.services.projects import get_collection, summarize_collections
+from biovista.services.projects.admin import create_project, delete_project, update_project
+from biovista.services.projects.catalog import get_collection, summarize_collections
+from biovista.services.projects.rows import read_rows
 
 router = APIRouter(tags=["projects"])
 

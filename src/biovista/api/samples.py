@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, page_of
 from biovista.errors import InvalidInputError
-from biovista.services import sample_types, samples
+from biovista.services.samples import records as samples
+from biovista.services.samples import types as sample_types
 
 router = APIRouter(tags=["samples"])
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from biovista.api.auth import UserPublic
 from biovista.api.deps import SettingsDep
-from biovista.services.bootstrap import complete_setup
+from biovista.services.accounts.bootstrap import complete_setup
 
 router = APIRouter(tags=["auth"])
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, page_of
 from biovista.db.models import ApiToken, User, as_utc
-from biovista.services import api_tokens
+from biovista.services.accounts import api_tokens
 
 router = APIRouter(tags=["tokens"])
 

@@ -21,7 +21,7 @@ from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.api.problems import problem
 from biovista.db.pipeline_models import UploadSession
 from biovista.errors import InvalidInputError
-from biovista.services import chunked_uploads
+from biovista.services.samples import resumable as chunked_uploads
 
 router = APIRouter(tags=["uploads"])
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.api.pagination import Cursor, Limit, page_of
-from biovista.services import uploads
+from biovista.services.samples import uploads
 
 router = APIRouter(tags=["uploads"])
 

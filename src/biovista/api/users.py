@@ -13,7 +13,7 @@ from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page
 from biovista.auth.passwords import MIN_LENGTH
 from biovista.db.models import User
-from biovista.services import users
+from biovista.services.accounts import users
 
 router = APIRouter(tags=["users"])
 

@@ -14,7 +14,8 @@ from biovista.api.executions import ExecutionPublic, execution_public
 from biovista.db.models import Project
 from biovista.db.pipeline_models import Workflow
 from biovista.pipelines.manifest import Scalar
-from biovista.services import executions, workflows
+from biovista.services.workflows import executions
+from biovista.services.workflows import registry as workflows
 
 router = APIRouter(tags=["pipelines"])
 

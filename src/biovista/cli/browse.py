@@ -29,7 +29,7 @@ def collections(
     remote: bool = typer.Option(False, "--remote", help=REMOTE_HELP),
 ) -> None:
     """List a project's collections with row counts, schema and the runs they came from."""
-    from biovista.services.projects import resolve_project_name
+    from biovista.services.projects.catalog import resolve_project_name
 
     with user_errors():
         name = resolve_project_name(project)
@@ -53,7 +53,7 @@ def collections(
 
 
 def _local_collections(name: str) -> list[dict[str, Any]]:
-    from biovista.services.browse import describe_collections
+    from biovista.services.projects.rows import describe_collections
 
     return [s.as_dict() for s in describe_collections(get_settings(), name)]
 
@@ -79,7 +79,7 @@ def show(
     remote: bool = typer.Option(False, "--remote", help=REMOTE_HELP),
 ) -> None:
     """Print rows of a collection."""
-    from biovista.services.projects import resolve_project_name
+    from biovista.services.projects.catalog import resolve_project_name
 
     with user_errors():
         name = resolve_project_name(project)
@@ -88,7 +88,7 @@ def show(
 
             page = remote_rows(name, collection, limit, where)
         else:
-            from biovista.services.browse import read_rows
+            from biovista.services.projects.rows import read_rows
 
             local = read_rows(get_settings(), name, collection, limit, where)
             page = {"rows": local.rows.to_dicts(), "matching": local.matching, "total": local.total}

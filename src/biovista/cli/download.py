@@ -18,7 +18,7 @@ from rich.progress import (
 
 from biovista.cli.common import console, user_errors
 from biovista.cli.remote import remote
-from biovista.client import Remote
+from biovista.client.http import Remote
 from biovista.errors import BiovistaError, InvalidInputError
 
 

@@ -19,7 +19,7 @@ from rich.table import Table
 from biovista.cli.common import EXIT_FAILED, console, err_console, print_json, user_errors
 from biovista.config import Settings, get_settings
 from biovista.models.loader import LoadedProject, load_project
-from biovista.services.ingest_report import CollectionReport, FileFailure, IngestReport
+from biovista.services.ingest.report import CollectionReport, FileFailure, IngestReport
 
 
 class _RichProgress:
@@ -65,7 +65,7 @@ def ingest(
 def _ingest_remotely(project: Path, full: bool, quiet: bool) -> dict[str, Any]:
     """The server ingests its own copy of the data; only the name is taken from here."""
     from biovista.cli.remote import remote_ingest
-    from biovista.services.projects import resolve_project_name
+    from biovista.services.projects.catalog import resolve_project_name
 
     job = remote_ingest(resolve_project_name(str(project)), full, quiet)
     summary: dict[str, Any] = {**job["report"], "status": job["status"], "ingestion_id": job["id"]}
@@ -78,7 +78,7 @@ def _ingest_remotely(project: Path, full: bool, quiet: bool) -> dict[str, Any]:
 
 def run_ingest(loaded: LoadedProject, settings: Settings, full: bool, quiet: bool) -> IngestReport:
     """Ingest with progress bars and a summary table, unless ``quiet``."""
-    from biovista.services.ingest import ingest_project
+    from biovista.services.ingest.run import ingest_project
 
     progress = Progress(
         TextColumn("[bold]{task.description}"),

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from biovista.cli.common import EXIT_FAILED, console, err_console, user_errors
 from biovista.cli.remote import remote
-from biovista.client import Remote
+from biovista.client.http import Remote
 from biovista.errors import InvalidInputError
 
 ACTIVE = ("queued", "running", "ingesting")
@@ -42,7 +42,7 @@ def run(
 ) -> None:
     """Launch a workflow on the server and follow it: progress, jobs, log. Exits 0 when it
     succeeded (and its outputs are ingested), 1 when it failed or was cancelled."""
-    from biovista.services.executions import samples_from_sheet
+    from biovista.services.workflows.executions import samples_from_sheet
 
     with user_errors():
         names = list(sample)

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from biovista.cli.common import console, err_console, user_errors
-from biovista.client import Credentials, Remote, credentials_file
+from biovista.client.http import Credentials, Remote, credentials_file
 
 
 def login(

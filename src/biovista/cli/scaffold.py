@@ -19,7 +19,7 @@ from biovista.errors import BiovistaError, InvalidInputError
 
 if TYPE_CHECKING:
     from biovista.models.project import CollectionConfig
-    from biovista.services.scaffold import Proposal
+    from biovista.services.projects.init.propose import Proposal
 
 
 def init(
@@ -38,7 +38,7 @@ def init(
             raise InvalidInputError(f"{output} already exists (use --force to overwrite it)")
         if output.is_dir():
             raise InvalidInputError(f"{output} is a folder; give a file name with --output")
-        from biovista.services.scaffold import render_yaml, survey
+        from biovista.services.projects.init.propose import render_yaml, survey
 
         proposal = survey(folder, name)
         text = render_yaml(proposal.config, relative_root(folder, output), proposal.notes)

@@ -21,7 +21,7 @@ def serve(
 
     from biovista.api.app import create_app
     from biovista.query.cache import cache_for
-    from biovista.services.render import warm
+    from biovista.services.dashboards.render import warm
     from biovista.tasks.reaper import resubmit_queued, start_reaper
 
     settings = get_settings()
@@ -67,7 +67,7 @@ def demo(
     """Create the demo projects from bundled real data, ingest them, and serve them in
     single-user mode (no login: for trying biovista on your own machine only)."""
     from biovista.cli.ingest import run_ingest
-    from biovista.services.demo import prepare_demo, seed_demo_dashboards
+    from biovista.services.projects.demo import prepare_demo, seed_demo_dashboards
 
     os.environ["BIOVISTA_SINGLE_USER"] = "true"
     get_settings.cache_clear()

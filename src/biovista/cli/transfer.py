@@ -19,10 +19,10 @@ from rich.progress import (
 from rich.table import Table
 
 from biovista.cli.common import console, err_console, print_json, user_errors
-from biovista.client import Credentials
+from biovista.client.http import Credentials
+from biovista.client.resumable import Uploader, parse_size, server_error, sha256_of
 from biovista.errors import BiovistaError, InvalidInputError
-from biovista.resumable import Uploader, parse_size, server_error, sha256_of
-from biovista.services.uploads import check_path
+from biovista.services.samples.uploads import check_path
 
 samples_app = typer.Typer(
     help="Samples of a project on the server (see 'biovista login').", no_args_is_help=True

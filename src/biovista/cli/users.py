@@ -35,7 +35,7 @@ def create(
     """Create an account; the password is asked for (or read from stdin), never an argument."""
     from biovista.db.migrate import ensure_schema
     from biovista.db.session import session_scope
-    from biovista.services.users import create_user
+    from biovista.services.accounts.users import create_user
 
     settings = get_settings()
     password = _password(password_stdin)
@@ -51,7 +51,7 @@ def list_command(as_json: bool = typer.Option(False, "--json")) -> None:
     """Every account with its role and state."""
     from biovista.db.migrate import ensure_schema
     from biovista.db.session import session_scope
-    from biovista.services.users import list_users
+    from biovista.services.accounts.users import list_users
 
     settings = get_settings()
     with user_errors():
@@ -75,7 +75,7 @@ def list_command(as_json: bool = typer.Option(False, "--json")) -> None:
 def set_role_command(email: str, role: str) -> None:
     """Make a user an admin, or a plain user."""
     from biovista.db.session import session_scope
-    from biovista.services.users import set_role
+    from biovista.services.accounts.users import set_role
 
     settings = get_settings()
     with user_errors(), session_scope(settings.resolved_database_url) as session:
@@ -87,7 +87,7 @@ def set_role_command(email: str, role: str) -> None:
 def disable_command(email: str) -> None:
     """Disable an account and end its sessions."""
     from biovista.db.session import session_scope
-    from biovista.services.users import disable_user
+    from biovista.services.accounts.users import disable_user
 
     settings = get_settings()
     with user_errors(), session_scope(settings.resolved_database_url) as session:
@@ -105,8 +105,8 @@ def token_create(
     """Create a token on this server's database and print it once."""
     from biovista.db.migrate import ensure_schema
     from biovista.db.session import session_scope
-    from biovista.services.api_tokens import create_token, parse_duration
-    from biovista.services.users import get_user_by_email
+    from biovista.services.accounts.api_tokens import create_token, parse_duration
+    from biovista.services.accounts.users import get_user_by_email
 
     settings = get_settings()
     with user_errors():

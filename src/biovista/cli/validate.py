@@ -18,7 +18,7 @@ def validate(
     as_json: bool = typer.Option(False, "--json", help="Print a machine-readable report."),
 ) -> None:
     """Check a project file and the data it describes; exit 2 when anything is wrong."""
-    from biovista.services.validate import validate_project
+    from biovista.services.projects.validate import validate_project
 
     report = validate_project(project_file, check_data=not no_data)
     if as_json:

@@ -25,9 +25,9 @@ from biovista.tasks.context import TaskCancelledError, TaskContext
 Handler = Callable[[TaskContext], dict[str, Any] | None]
 
 HANDLER_MODULES = (
-    "biovista.services.ingest_jobs",
-    "biovista.services.execution_run",
-    "biovista.services.downloads",
+    "biovista.services.ingest.task",
+    "biovista.services.workflows.run",
+    "biovista.services.samples.zips",
 )
 """Modules that register handlers; imported (when present) before the first task runs."""
 

@@ -13,12 +13,12 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.routing import Route
 
 from biovista.api.admission import RETRY_AFTER_SECONDS
-from biovista.web.editor import build_editor
-from biovista.web.exports import install_routes
-from biovista.web.images import install_image_routes
-from biovista.web.management import build_management
-from biovista.web.session import WebContext
-from biovista.web.viewer import build_viewer
+from biovista.web.common.cookie_auth import WebContext
+from biovista.web.editor.app import build_editor
+from biovista.web.management.app import build_management
+from biovista.web.viewer.app import build_viewer
+from biovista.web.viewer.exports import install_routes
+from biovista.web.viewer.images import install_image_routes
 
 MANAGEMENT_PATHS = (
     "/",

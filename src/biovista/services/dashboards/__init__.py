@@ -1,0 +1,3 @@
+"""Dashboards: documents and their checks, opening one for a caller, rendering, sharing,
+screenshots and the image gallery.
+"""

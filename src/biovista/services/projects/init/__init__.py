@@ -1,0 +1,3 @@
+"""``biovista init``: look at a folder, propose collections (patterns, columns) and write the
+project file.
+"""

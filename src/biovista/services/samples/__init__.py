@@ -1,0 +1,3 @@
+"""Samples: records and types, uploads (plain and resumable, with running hashes) and zip
+downloads.
+"""

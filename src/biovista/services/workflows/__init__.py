@@ -1,0 +1,1 @@
+"""Workflows: the registry of workflows, executions and the task that runs one."""

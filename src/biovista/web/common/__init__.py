@@ -1,0 +1,3 @@
+"""What the three Dash apps share: the shell, components, figures, cookie auth, the callback
+guard and grids.
+"""
