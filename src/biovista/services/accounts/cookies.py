@@ -82,10 +82,10 @@ def set_cookie_headers(issued: IssuedTokens | None, clear: bool, secure: bool) -
     for name, value, max_age in pairs:
         jar[name] = value
         morsel = jar[name]
-        morsel.update({"max-age": str(max_age), "path": "/", "httponly": True})
-        morsel["samesite"] = SAME_SITE
+        morsel.update({"max-age": str(max_age), "path": "/", "samesite": SAME_SITE})
+        morsel["httponly"] = "1"  # a flag: any true value writes it
         if max_age == 0:
             morsel["expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
         if secure:
-            morsel["secure"] = True
+            morsel["secure"] = "1"
     return [jar[name].OutputString() for name, _, _ in pairs]
