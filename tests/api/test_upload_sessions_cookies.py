@@ -7,8 +7,10 @@ from __future__ import annotations
 from http.cookies import SimpleCookie
 
 from fastapi.testclient import TestClient
-from tests.api.uploads_world import PASSWORD
-from tests.api.uploads_world import small_world  # noqa: F401 (the "world" of these tests)
+from tests.api.uploads_world import (
+    PASSWORD,
+    small_world,  # noqa: F401 (the "world" of these tests)
+)
 
 from biovista.db.session import session_scope
 from biovista.services.accounts import logins

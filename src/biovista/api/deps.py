@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
-
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
