@@ -31,6 +31,7 @@ from biovista.api import (
     workflows,
 )
 from biovista.api.body_limit import BodyLimit
+from biovista.api.web_cookies import WebCookies
 from biovista.auth.keys import KeyRing
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.config import Settings, get_settings
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = LoginLimiter.for_settings(resolved)
     app.state.setup_token = first_start(resolved)
     problems.install(app)
+    app.add_middleware(WebCookies)  # innermost: sees the answers of exception handlers too
     # Middleware added later runs first: metrics see every answer, the 503s and 413s too;
     # a request is admitted before its body is read, so at most the admitted bodies are
     # held in memory at once.

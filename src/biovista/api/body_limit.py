@@ -21,7 +21,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 STREAMED = (
     ("PUT", re.compile(r"/api/v1/projects/[^/]+/uploads/.+")),
     ("PUT", re.compile(r"/api/v1/projects/[^/]+/upload-sessions/[^/]+")),
-    ("PUT", re.compile(r"/projects/[^/]+/samples/uploads/[^/]+")),
 )
 """Routes whose body goes to disk as it arrives (method, full path)."""
 

@@ -4,6 +4,10 @@ Open a session, ``PUT`` raw chunks at ``?offset=N`` (the byte of the file they s
 and after a cut connection ``GET`` the session to learn how many bytes the server has
 (``received``, also in the ``Upload-Offset`` header) and send from there. A chunk that
 starts past ``received`` answers 409 with ``received`` in the problem document.
+
+API clients send a bearer token; the samples page's script (``chunked_upload.js``) calls
+the same routes as the signed-in browser, with the web's cookies (see
+:data:`biovista.api.deps.CurrentUserOrBrowser` for the same-origin rule it must follow).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import ClientDisconnect
 
-from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
+from biovista.api.deps import CurrentUserOrBrowser, SessionDep, SettingsDep
 from biovista.api.problems import problem
 from biovista.db.pipeline_models import UploadSession
 from biovista.errors import InvalidInputError
@@ -66,7 +70,7 @@ def _public(opened: UploadSession, response: Response | None = None) -> UploadSe
 def open_session(
     name: str,
     body: UploadSessionCreate,
-    principal: CurrentUser,
+    principal: CurrentUserOrBrowser,
     session: SessionDep,
     settings: SettingsDep,
 ) -> UploadSessionPublic:
@@ -80,7 +84,7 @@ def open_session(
 @router.get("/projects/{name}/upload-sessions", response_model=list[UploadSessionPublic])
 def find_sessions(
     name: str,
-    principal: CurrentUser,
+    principal: CurrentUserOrBrowser,
     session: SessionDep,
     settings: SettingsDep,
     path: str | None = None,
@@ -97,7 +101,7 @@ def read_session(
     name: str,
     session_id: uuid.UUID,
     response: Response,
-    principal: CurrentUser,
+    principal: CurrentUserOrBrowser,
     session: SessionDep,
     settings: SettingsDep,
 ) -> UploadSessionPublic:
@@ -117,7 +121,7 @@ async def put_chunk(
     offset: Annotated[int, Query(ge=0, description="The byte of the file the body starts at")],
     request: Request,
     response: Response,
-    principal: CurrentUser,
+    principal: CurrentUserOrBrowser,
     session: SessionDep,
     settings: SettingsDep,
 ) -> UploadSessionPublic | Response:
@@ -148,7 +152,7 @@ async def put_chunk(
 def cancel_session(
     name: str,
     session_id: uuid.UUID,
-    principal: CurrentUser,
+    principal: CurrentUserOrBrowser,
     session: SessionDep,
     settings: SettingsDep,
 ) -> Response:

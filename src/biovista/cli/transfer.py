@@ -19,9 +19,9 @@ from rich.progress import (
 from rich.table import Table
 
 from biovista.cli.common import console, err_console, print_json, user_errors
-from biovista.client.http import Credentials
+from biovista.client.http import TRANSFER_TIMEOUT, Credentials, http_client, send
 from biovista.client.resumable import Uploader, parse_size, server_error, sha256_of
-from biovista.errors import BiovistaError, InvalidInputError
+from biovista.errors import InvalidInputError
 from biovista.services.samples.uploads import check_path
 
 samples_app = typer.Typer(
@@ -123,18 +123,11 @@ def _size(count: int) -> str:
 
 def _server() -> httpx.Client:
     credentials = Credentials.load()
-    return httpx.Client(
-        base_url=credentials.url,
-        headers={"Authorization": f"Bearer {credentials.token}"},
-        timeout=120,
-    )
+    return http_client(credentials.url, credentials.token, TRANSFER_TIMEOUT)
 
 
 def _call(http: httpx.Client, method: str, path: str, what: str, **kwargs: Any) -> Any:
-    try:
-        answer = http.request(method, path, **kwargs)
-    except httpx.TransportError as exc:
-        raise BiovistaError(f"cannot reach {http.base_url}: {exc}") from None
+    answer = send(http, method, path, **kwargs)
     if answer.status_code >= 400:
         raise server_error(answer, what)
     return answer

@@ -1,7 +1,9 @@
 """A small HTTP client for a biovista server: what the command line uses with ``--remote``.
 
 Credentials (the server URL and a personal API token) live in the user's config folder,
-in a file only they can read.
+in a file only they can read. Every command that talks to a server builds its client with
+:func:`http_client` and sends through :func:`send`, so the base URL, the token, the
+timeouts and what an unreachable server looks like are decided here once.
 """
 
 from __future__ import annotations
@@ -18,6 +20,27 @@ import httpx
 import typer
 
 from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
+
+DEFAULT_TIMEOUT = 30.0
+TRANSFER_TIMEOUT = 120.0
+"""Seconds for calls that move a file's bytes (chunks, sample sheets)."""
+
+
+def http_client(
+    url: str, token: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> httpx.Client:
+    """A client for the server at ``url``, signed in with the API ``token`` when given."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=timeout)
+
+
+def send(http: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """One request through ``http``; a server that cannot be reached as our own error."""
+    try:
+        return http.request(method, path, **kwargs)
+    except httpx.TransportError as exc:
+        where = str(http.base_url).rstrip("/")
+        raise BiovistaError(f"cannot reach {where}: {exc}") from None
 
 
 def config_dir() -> Path:
@@ -61,16 +84,14 @@ class Credentials:
 class Remote:
     """Calls to one server, with problems turned into biovista's own errors."""
 
-    def __init__(self, url: str, token: str | None = None, timeout: float = 30) -> None:
+    def __init__(
+        self, url: str, token: str | None = None, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         self.url = url.rstrip("/")
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout)
+        self._http = http_client(url, token, timeout)
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            response = self._http.request(method, path, **kwargs)
-        except httpx.TransportError as exc:
-            raise BiovistaError(f"cannot reach {self.url}: {exc}") from None
+        response = send(self._http, method, path, **kwargs)
         if response.status_code >= 400:
             raise _error(response)
         return response.json() if response.content else None

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from biovista.client.http import TRANSFER_TIMEOUT, http_client, send
 from biovista.errors import BiovistaError, InvalidInputError, NotFoundError, Problem
 
 DEFAULT_CHUNK = 8 * 2**20
@@ -71,13 +72,11 @@ class Uploader:
         chunk_size: int = DEFAULT_CHUNK,
         retries: int = 5,
         backoff: float = 0.5,
-        timeout: float = 120,
+        timeout: float = TRANSFER_TIMEOUT,
     ) -> None:
         self.base = f"/api/v1/projects/{project}/upload-sessions"
         self.url, self.chunk_size, self.retries, self.backoff = url, chunk_size, retries, backoff
-        self.http = httpx.Client(
-            base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout
-        )
+        self.http = http_client(url, token, timeout)
 
     def close(self) -> None:
         self.http.close()
@@ -107,10 +106,7 @@ class Uploader:
         return found[0] if found else None
 
     def _call(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        try:
-            answer = self.http.request(method, path, **kwargs)
-        except httpx.TransportError as exc:
-            raise BiovistaError(f"cannot reach {self.url}: {exc}") from None
+        answer = send(self.http, method, path, **kwargs)
         if answer.status_code >= 400:
             raise server_error(answer, what)
         return answer.json()

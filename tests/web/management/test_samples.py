@@ -85,8 +85,13 @@ def test_viewers_read_without_an_upload_form(server: tuple[str, Settings], brows
         cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     finally:
         page.close()
-    chunk = f"{base}/projects/penguins/samples/uploads"
+    sessions = f"{base}/api/v1/projects/penguins/upload-sessions"
     body = {"path": "web/x.bin", "size": 1}
-    assert httpx.post(chunk, json=body, cookies=cookies).status_code == 400  # no script header
-    refused = httpx.post(chunk, json=body, cookies=cookies, headers={"X-Biovista-Upload": "1"})
-    assert refused.status_code == 403
+    ours = {"X-Biovista-Web": "1", "Origin": base}
+    assert httpx.post(sessions, json=body, headers=ours).status_code == 401  # no cookie
+    jar = httpx.Cookies(cookies)
+    forged = httpx.post(sessions, json=body, cookies=jar, headers={"Origin": "https://x.example"})
+    assert forged.status_code == 403  # a form of another site: no script header, other origin
+    refused = httpx.post(sessions, json=body, cookies=jar, headers=ours)
+    assert refused.status_code == 403  # signed in, but a viewer
+    assert "edit" in refused.json()["detail"]

@@ -1,9 +1,9 @@
-"""The browser session of the web apps: the API's tokens, kept in HttpOnly cookies.
+"""The browser session of the web apps, in Flask: the caller of each request and the cookie
+changes written on its response.
 
-A page sends no Authorization header, so the access JWT (15 minutes) and the rotating
-refresh token live in cookies the page's scripts cannot read (HttpOnly, SameSite=Lax).
-When the access token has expired, the next request spends the refresh token for a new
-pair, exactly as ``POST /api/v1/auth/refresh`` does, reuse detection included.
+Which cookies, their attributes, and how an expired access token is refreshed live in
+:mod:`biovista.services.accounts.cookies`, shared with the API's cookie-authenticated
+routes; this module keeps the Flask side (``flask.g`` per request, ``after_request``).
 
 A page fires its callbacks in parallel, so several requests arrive with the same expired
 access cookie and the same refresh cookie. The first spends it; the others, within the
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import flask
 from sqlalchemy.orm import Session
@@ -24,19 +24,21 @@ from sqlalchemy.orm import Session
 from biovista.auth.keys import KeyRing
 from biovista.auth.policy import LOCAL_ADMIN, Principal
 from biovista.auth.ratelimit import LoginLimiter
-from biovista.auth.tokens import AuthenticationError
 from biovista.config import Settings
 from biovista.db.models import User
 from biovista.db.session import session_scope
 from biovista.errors import NotFoundError
 from biovista.services.accounts import logins as sessions
-from biovista.services.accounts.logins import REFRESH_TTL, IssuedTokens
+from biovista.services.accounts.cookies import (
+    ACCESS_COOKIE,
+    REFRESH_COOKIE,
+    caller_from_cookies,
+    set_cookie_headers,
+)
+from biovista.services.accounts.logins import IssuedTokens
 
 if TYPE_CHECKING:
     from biovista.tasks import TaskRunner
-
-ACCESS_COOKIE = "biovista_access"
-REFRESH_COOKIE = "biovista_session"
 
 
 @dataclass(frozen=True)
@@ -75,29 +77,17 @@ def signed_in(context: WebContext) -> Iterator[tuple[Session, Principal]]:
 
 
 def _from_cookies(context: WebContext) -> Principal | None:
-    url = context.settings.resolved_database_url
-    access = flask.request.cookies.get(ACCESS_COOKIE)
-    if access:
-        try:
-            with session_scope(url) as session:
-                return sessions.principal_for(session, context.keyring, access)
-        except AuthenticationError:
-            pass  # expired: try the refresh token below
-    presented = flask.request.cookies.get(REFRESH_COOKIE)
-    if not presented:
-        return None
-    try:
-        with session_scope(url) as session:
-            issued = sessions.refresh(
-                session, context.keyring, presented, context.settings.refresh_grace_seconds
-            )
-        with session_scope(url) as session:
-            principal = sessions.principal_for(session, context.keyring, issued.access_token)
-    except AuthenticationError:
+    found = caller_from_cookies(
+        context.settings,
+        context.keyring,
+        flask.request.cookies.get(ACCESS_COOKIE),
+        flask.request.cookies.get(REFRESH_COOKIE),
+    )
+    if found.issued is not None:
+        flask.g.issued = found.issued
+    if found.clear:
         flask.g.clear_cookies = True
-        return None
-    flask.g.issued = issued
-    return principal
+    return found.principal
 
 
 def log_in(context: WebContext, email: str, password: str) -> None:
@@ -123,25 +113,9 @@ def install(server: flask.Flask) -> None:
     def _write_cookies(response: flask.Response) -> flask.Response:
         issued: IssuedTokens | None = flask.g.get("issued")
         secure = flask.request.scheme == "https"
-        if issued is not None:
-            _set(response, ACCESS_COOKIE, issued.access_token, 15 * 60, secure)
-            _set(
-                response,
-                REFRESH_COOKIE,
-                issued.refresh_token,
-                int(REFRESH_TTL.total_seconds()),
-                secure,
-            )
-        elif flask.g.get("clear_cookies"):
-            response.delete_cookie(ACCESS_COOKIE, path="/")
-            response.delete_cookie(REFRESH_COOKIE, path="/")
+        for header in set_cookie_headers(issued, bool(flask.g.get("clear_cookies")), secure):
+            response.headers.add("Set-Cookie", header)
         return response
-
-
-def _set(response: Any, name: str, value: str, max_age: int, secure: bool) -> None:
-    response.set_cookie(
-        name, value, max_age=max_age, path="/", httponly=True, samesite="Lax", secure=secure
-    )
 
 
 def user_label(context: WebContext, principal: Principal) -> str:

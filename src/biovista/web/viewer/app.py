@@ -18,11 +18,12 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_upda
 
 from biovista.errors import InvalidInputError, NotFoundError
 from biovista.models.dashboard import FilterState, Selection
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard, open_dashboard
+from biovista.services.dashboards.open import DashboardData, OpenedDashboard
 from biovista.services.dashboards.render import ComponentResult, render
 from biovista.web.common import components, figures
 from biovista.web.common.cookie_auth import WebContext, current_principal
 from biovista.web.common.grids import register_grid_kick
+from biovista.web.common.opening import open_from
 from biovista.web.common.shell import new_app, page_shell, static_grid
 from biovista.web.viewer import gallery
 from biovista.web.viewer.picture_links import register_picture_links
@@ -63,16 +64,6 @@ def parse_path(pathname: str | None) -> tuple[uuid.UUID | None, str | None]:
 Opener = Callable[[WebContext, Any], OpenedDashboard]
 MAX_ROWS = 1000
 """The most rows one grid request gets (a table's largest page size)."""
-
-
-def open_from(context: WebContext, ref: dict[str, Any] | None) -> OpenedDashboard:
-    """The dashboard ``ref`` names, with the caller's credential (login, public, or link)."""
-    if not ref:
-        raise NotFoundError("no dashboard was named")
-    dashboard_id = uuid.UUID(ref["id"]) if ref.get("id") else None
-    return open_dashboard(
-        context.settings, current_principal(context), dashboard_id, ref.get("link")
-    )
 
 
 def build_viewer(context: WebContext) -> Dash:

@@ -4,7 +4,6 @@ PNG or PDF, and a table's filtered rows as CSV. Each checks access exactly as th
 from __future__ import annotations
 
 import html
-import uuid
 from typing import Any
 
 import flask
@@ -13,9 +12,10 @@ from biovista.api.headers import attachment
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
 from biovista.models.dashboard import FilterState
+from biovista.services.accounts.cookies import ACCESS_COOKIE
 from biovista.services.dashboards import documents as dashboards
 from biovista.services.dashboards import screenshots as snapshots
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard, open_dashboard
+from biovista.services.dashboards.open import DashboardData, OpenedDashboard
 from biovista.services.dashboards.screenshots import (
     Format,
     SnapshotBusyError,
@@ -25,7 +25,8 @@ from biovista.services.dashboards.screenshots import (
     ViewRequest,
 )
 from biovista.web.common import figures
-from biovista.web.common.cookie_auth import ACCESS_COOKIE, WebContext, current_principal
+from biovista.web.common.cookie_auth import WebContext, current_principal
+from biovista.web.common.opening import open_for_caller
 from biovista.web.viewer.app import decode_state, encode_state
 
 HTML_ROWS = 200
@@ -40,17 +41,13 @@ PICTURE_ERRORS: list[tuple[type[BiovistaError], int]] = [
 def install_routes(server: flask.Flask, context: WebContext) -> None:
     def opened(dashboard_id: str) -> OpenedDashboard:
         try:
-            ident = uuid.UUID(dashboard_id)
-        except ValueError:
-            flask.abort(404)
-        try:
-            return open_dashboard(context.settings, current_principal(context), ident)
+            return open_for_caller(context, dashboard_id)
         except NotFoundError:
             flask.abort(404)
 
     def shared(token: str) -> OpenedDashboard:
         try:
-            return open_dashboard(context.settings, current_principal(context), None, token)
+            return open_for_caller(context, link=token)
         except NotFoundError:
             flask.abort(404)
 

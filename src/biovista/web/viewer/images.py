@@ -9,7 +9,6 @@ gets ``304 Not Modified`` while the file is unchanged.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,8 +16,9 @@ import flask
 
 from biovista.errors import BiovistaError, NotFoundError
 from biovista.services.dashboards import gallery as images
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard, open_dashboard
-from biovista.web.common.cookie_auth import WebContext, current_principal
+from biovista.services.dashboards.open import DashboardData, OpenedDashboard
+from biovista.web.common.cookie_auth import WebContext
+from biovista.web.common.opening import open_for_caller
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -35,14 +35,10 @@ def image_url(ref: dict[str, Any], component_id: str, row: int, thumb: bool) -> 
 
 def install_image_routes(server: flask.Flask, context: WebContext) -> None:
     def by_id(dashboard_id: str) -> OpenedDashboard:
-        try:
-            ident = uuid.UUID(dashboard_id)
-        except ValueError:
-            raise NotFoundError(f"no dashboard {dashboard_id!r}") from None
-        return open_dashboard(context.settings, current_principal(context), ident)
+        return open_for_caller(context, dashboard_id)
 
     def by_link(token: str) -> OpenedDashboard:
-        return open_dashboard(context.settings, None, link_token=token)
+        return open_for_caller(context, link=token)
 
     @server.get("/<dashboard_id>/image/<component_id>/<int:row>")
     def image(dashboard_id: str, component_id: str, row: int) -> flask.Response:

@@ -1,6 +1,8 @@
-// Resumable upload from the samples page (biovista.web.samples): each chosen file is sent
-// in 8 MiB slices PUT at their byte offset. An open session of the same path and size is
-// resumed from the server's offset, and a failed chunk is retried after growing pauses.
+// Resumable upload from the samples page (biovista.web.management.samples): each chosen
+// file is sent in 8 MiB slices PUT at their byte offset to the API's upload sessions,
+// signed in by the page's cookies (the X-Biovista-Web header tells the API the call comes
+// from our own page). An open session of the same path and size is resumed from the
+// server's offset, and a failed chunk is retried after growing pauses.
 async function (clicks, project, folder, sample) {
     const CHUNK = 8 * 1024 * 1024;
     const RETRIES = 5;
@@ -12,8 +14,8 @@ async function (clicks, project, folder, sample) {
     }
     const status = document.getElementById("chunked-status");
     const bar = document.getElementById("chunked-progress");
-    const base = "/projects/" + encodeURIComponent(project) + "/samples/uploads";
-    const headers = {"X-Biovista-Upload": "1"};
+    const base = "/api/v1/projects/" + encodeURIComponent(project) + "/upload-sessions";
+    const headers = {"X-Biovista-Web": "1"};
     const show = (text) => { status.textContent = text; };
     const pause = (ms) => new Promise((done) => setTimeout(done, ms));
 
@@ -36,7 +38,7 @@ async function (clicks, project, folder, sample) {
         if (state === null) {
             const body = JSON.stringify({path: path, size: file.size, sample: sample || null});
             const opened = await call("POST", base, body, "application/json");
-            if (opened.status !== 200) throw new Error(opened.payload.detail);
+            if (opened.status !== 201) throw new Error(opened.payload.detail);
             state = opened.payload;
         } else if (state.received > 0) {
             show(file.name + ": resuming at byte " + state.received);
