@@ -15,8 +15,7 @@ from sqlalchemy import select
 from tests.api.uploads_world import small_world  # noqa: F401 (the "world" of these tests)
 
 from biovista.config import Settings
-from biovista.db.models import Project
-from biovista.db.pipeline_models import Execution, Workflow
+from biovista.db.models import Execution, Project, Workflow
 from biovista.db.session import session_scope
 
 World = tuple[TestClient, dict[str, str]]

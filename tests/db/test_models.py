@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime
 
@@ -10,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from biovista.db.migrate import upgrade
-from biovista.db.models import Collection, Ingestion, Project, Run, SourceFile
+from biovista.db.models import Base, Collection, Ingestion, Project, Run, SourceFile
 from biovista.db.session import session_scope
 
 
@@ -95,3 +97,19 @@ def test_json_uuid_and_aware_datetimes_round_trip(database_url: str) -> None:
         if created.tzinfo is None:  # SQLite stores no zone: values are written in UTC
             created = created.replace(tzinfo=UTC)
         assert abs((datetime.now(UTC) - created).total_seconds()) < 60
+
+
+@pytest.mark.parametrize("module", ["tasks", "workflows", "dashboards", "base"])
+def test_one_domain_module_brings_every_table(module: str) -> None:
+    """A process that imports only one domain module (a worker that only runs tasks) still
+    has every table and mapper, so cross-domain foreign keys and relationships resolve."""
+    script = (
+        "import importlib, sqlalchemy.orm as orm\n"
+        f"m = importlib.import_module('biovista.db.models.{module}')\n"
+        "orm.configure_mappers()\n"
+        "print(*sorted(m.Base.metadata.tables))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == sorted(Base.metadata.tables)
+    assert len(Base.metadata.tables) == 23

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import select
 
 from biovista.db.migrate import ensure_schema
+from biovista.db.models import Task, TaskEvent
 from biovista.db.session import session_scope
-from biovista.db.task_models import Task, TaskEvent
 from biovista.tasks import records
 
 

@@ -16,8 +16,8 @@ import pytest
 
 from biovista.config import Settings
 from biovista.db.migrate import ensure_schema
+from biovista.db.models import Task, TaskEvent
 from biovista.db.session import session_scope
-from biovista.db.task_models import Task, TaskEvent
 from biovista.tasks import CeleryRunner, TaskRunner, ThreadRunner, enqueue
 from biovista.tasks.reaper import recover
 

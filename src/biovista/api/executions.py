@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
-from biovista.db.pipeline_models import Execution, ExecutionJob
+from biovista.db.models import Execution, ExecutionJob
 from biovista.pipelines.manifest import Scalar
 from biovista.services.workflows import executions
 

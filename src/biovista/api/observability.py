@@ -55,8 +55,7 @@ class WorkCollector(Collector):
         self.settings = settings
 
     def collect(self) -> Iterator[Metric]:
-        from biovista.db.models import Ingestion
-        from biovista.db.task_models import Task
+        from biovista.db.models import Ingestion, Task
 
         ingestions = CounterMetricFamily(
             "biovista_ingestions", "Ingestions recorded, by outcome", labels=["status"]

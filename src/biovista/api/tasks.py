@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.auth.policy import Action
-from biovista.db.task_models import Task, TaskEvent
+from biovista.db.models import Task, TaskEvent
 from biovista.services import tasks
 
 router = APIRouter(tags=["tasks"])

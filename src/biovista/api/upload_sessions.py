@@ -23,7 +23,7 @@ from starlette.requests import ClientDisconnect
 
 from biovista.api.deps import CurrentUserOrBrowser, SessionDep, SettingsDep
 from biovista.api.problems import problem
-from biovista.db.pipeline_models import UploadSession
+from biovista.db.models import UploadSession
 from biovista.errors import InvalidInputError
 from biovista.services.samples import resumable as chunked_uploads
 

@@ -11,8 +11,7 @@ from pydantic import BaseModel, Field
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.api.executions import ExecutionPublic, execution_public
-from biovista.db.models import Project
-from biovista.db.pipeline_models import Workflow
+from biovista.db.models import Project, Workflow
 from biovista.pipelines.manifest import Scalar
 from biovista.services.workflows import executions
 from biovista.services.workflows import registry as workflows

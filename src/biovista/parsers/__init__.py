@@ -1,18 +1,15 @@
-"""Registry of file parsers: the format name or file ending picks the parser."""
+"""Registry of file parsers: the format name or file ending picks the parser.
+
+A new parser is a module here that calls :func:`biovista.parsers.registry.register` at its
+bottom, named in :func:`_load_builtin`.
+"""
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
 from biovista.parsers.base import ParsedTable, ParseError, Parser
-
-_REGISTRY: dict[str, Parser] = {}
-
-
-def register(parser: Parser) -> Parser:
-    """Make ``parser`` available under its name (one call at the bottom of each module)."""
-    _REGISTRY[parser.name] = parser
-    return parser
+from biovista.parsers.registry import PARSERS as _REGISTRY
 
 
 def formats() -> set[str]:

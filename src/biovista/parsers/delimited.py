@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 
 import polars as pl
 
-from biovista.parsers import register
 from biovista.parsers.base import ParsedTable, ParseError, check_options, first_line
+from biovista.parsers.registry import register
 
 NULL_VALUES = ["", "NA", "NaN", "nan", "null", "NULL", "N/A"]
 INFER_ROWS = 10_000

@@ -15,9 +15,9 @@ from typing import Any, ClassVar
 
 import polars as pl
 
-from biovista.parsers import register
 from biovista.parsers.base import ParsedTable, ParseError, check_options, first_line
 from biovista.parsers.multiqc_plots import plot_table
+from biovista.parsers.registry import register
 
 GENERAL_STATS = "general_stats"
 GENERAL_STATS_ANCHOR = "general_stats_table"

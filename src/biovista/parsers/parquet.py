@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 
 import polars as pl
 
-from biovista.parsers import register
 from biovista.parsers.base import ParsedTable, ParseError, check_options, first_line, text_overrides
+from biovista.parsers.registry import register
 
 
 class ParquetParser:

@@ -12,8 +12,7 @@ import uuid
 from sqlalchemy.orm import Session
 
 from biovista.auth.policy import NEEDED_SCOPE, Action, Principal, authorize_project, project_role
-from biovista.db.models import Project
-from biovista.db.task_models import Task, TaskEvent
+from biovista.db.models import Project, Task, TaskEvent
 from biovista.errors import NotFoundError
 from biovista.tasks import records
 

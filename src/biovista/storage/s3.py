@@ -15,7 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from biovista.config import Settings, get_settings
 from biovista.errors import StorageError
-from biovista.storage.sources import HASH_CHUNK, SourceEntry
+from biovista.storage.base import HASH_CHUNK, SourceEntry
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

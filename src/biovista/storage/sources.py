@@ -1,4 +1,6 @@
-"""Read-only access to workflow outputs, on a local disk or in S3, behind one interface.
+"""Read-only access to workflow outputs, on a local disk or in S3, behind one interface
+(:class:`~biovista.storage.base.Source`): local folders here, and :func:`open_source`, which
+picks the kind a runs root names (S3 is imported only when a root is in a bucket).
 
 Ingestion runs on the server, so these credentials come from the server's settings and are
 never handed to a client.
@@ -10,49 +12,11 @@ import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from biovista.config import Settings
 from biovista.errors import StorageError
-
-HASH_CHUNK = 4 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class SourceEntry:
-    """One file below a source root, as its stat says it is now."""
-
-    path: str
-    """Relative to the root, '/'-separated."""
-    size: int
-    mtime_ns: int
-    etag: str | None = None
-    """The object store's content tag, when there is one: S3 times have 1 s resolution."""
-
-
-class Source(Protocol):
-    """A tree of files below one root."""
-
-    root: str
-
-    def walk(self) -> Iterator[SourceEntry]:
-        """Every file below the root (hidden files and folders excluded)."""
-        ...
-
-    def stat(self, path: str) -> SourceEntry:
-        """The entry of one file, relative to the root; StorageError when it is missing."""
-        ...
-
-    def sha256(self, path: str) -> str:
-        """Content hash of a file, read in chunks."""
-        ...
-
-    @contextmanager
-    def local_path(self, path: str) -> Iterator[Path]:
-        """A local file with the content of ``path`` for as long as the block runs."""
-        ...
+from biovista.storage.base import HASH_CHUNK, Source, SourceEntry
 
 
 class LocalSource:

@@ -1,6 +1,6 @@
 """Background work behind one interface: threads in the server, or Celery workers.
 
-A task is a row first (``biovista.db.task_models.Task``) and a message second: ``enqueue``
+A task is a row first (``biovista.db.models.Task``) and a message second: ``enqueue``
 commits the row, then hands its id to the runner. Whichever process runs it records
 status, progress, log lines and heartbeats there, so the API reads one place whether the
 work runs in a thread next to it or in a ``biovista worker`` on another machine.

@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from biovista.config import Settings
-from biovista.db.models import utcnow
+from biovista.db.models import Task, utcnow
 from biovista.db.session import session_scope
-from biovista.db.task_models import Task
 from biovista.tasks.records import add_event
 
 CANCEL_POLL_SECONDS = 1.0

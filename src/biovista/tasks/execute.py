@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from biovista.config import Settings
+from biovista.db.models import Task
 from biovista.db.session import session_scope
-from biovista.db.task_models import Task
 from biovista.errors import BiovistaError
 from biovista.tasks import records
 from biovista.tasks.context import TaskCancelledError, TaskContext

@@ -17,8 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from biovista.db.models import as_utc, utcnow
-from biovista.db.task_models import Task, TaskEvent
+from biovista.db.models import Task, TaskEvent, as_utc, utcnow
 
 FINISHED = frozenset({"succeeded", "failed", "cancelled"})
 

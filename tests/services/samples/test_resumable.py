@@ -15,8 +15,7 @@ import pytest
 from biovista.auth.policy import LOCAL_ADMIN, ForbiddenError, Principal
 from biovista.config import Settings
 from biovista.db.migrate import upgrade
-from biovista.db.models import Project
-from biovista.db.pipeline_models import UploadSession
+from biovista.db.models import Project, UploadSession
 from biovista.db.session import session_scope
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
 from biovista.services.accounts import grants as access

@@ -16,8 +16,7 @@ import pytest
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.migrate import ensure_schema
-from biovista.db.models import Collection, Ingestion
-from biovista.db.pipeline_models import Execution
+from biovista.db.models import Collection, Execution, Ingestion
 from biovista.db.session import session_scope
 from biovista.errors import ConflictError, InvalidInputError
 from biovista.services.samples.records import attach_file, create_sample

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
-from biovista.db.pipeline_models import Workflow
+from biovista.db.models import Workflow
 from biovista.db.session import session_scope
 from biovista.errors import NotFoundError
 from biovista.services.accounts.grants import grant_role

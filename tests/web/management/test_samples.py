@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
-from biovista.db.pipeline_models import UploadSession
+from biovista.db.models import UploadSession
 from biovista.db.session import session_scope
 from biovista.services.accounts import grants as access
 from biovista.services.samples import records as samples

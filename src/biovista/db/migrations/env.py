@@ -1,4 +1,8 @@
-"""Alembic environment: runs migrations on the connection that ``biovista.db.migrate`` passes."""
+"""Alembic environment: runs migrations on the connection that ``biovista.db.migrate`` passes.
+
+``Base`` comes from the models package, whose ``__init__`` imports every domain module: the
+metadata autogenerate compares with the database has every table.
+"""
 
 from __future__ import annotations
 

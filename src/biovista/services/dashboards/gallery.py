@@ -34,7 +34,8 @@ from biovista.query import ROW_COLUMN, image_page
 from biovista.services.dashboards.open import DashboardData
 from biovista.services.projects.catalog import get_project
 from biovista.services.projects.files import collection_source
-from biovista.storage.sources import LocalSource, Source
+from biovista.storage.base import Source
+from biovista.storage.sources import LocalSource
 
 THUMB_SIZE = 240
 """Thumbnails fit in a square of this many pixels."""

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from biovista.services.ingest.scan import FoundFile
-from biovista.storage.sources import Source
+from biovista.storage.base import Source
 
 
 @dataclass(frozen=True)

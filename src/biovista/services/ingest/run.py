@@ -51,7 +51,7 @@ from biovista.services.ingest.report import (
 from biovista.services.ingest.scan import FoundFile, scan_project
 from biovista.services.ingest.stage import StagedFile, arrow_schema, batches, stage, unified_schema
 from biovista.services.projects.catalog import register_project, upsert_runs
-from biovista.storage.sources import Source
+from biovista.storage.base import Source
 from biovista.storage.tables import TableStore
 
 

@@ -9,7 +9,8 @@ from pathlib import Path, PurePosixPath
 from biovista.config import Settings
 from biovista.errors import StorageError
 from biovista.models.project import CollectionConfig, ProjectConfig
-from biovista.storage.sources import Source, SourceEntry, open_source
+from biovista.storage.base import Source, SourceEntry
+from biovista.storage.sources import open_source
 
 
 @dataclass(frozen=True)

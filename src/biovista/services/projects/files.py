@@ -19,7 +19,8 @@ from biovista.config import Settings
 from biovista.db.models import Collection, Project, Run, SourceFile
 from biovista.errors import NotFoundError
 from biovista.models.project import ProjectConfig
-from biovista.storage.sources import LocalSource, Source, open_source
+from biovista.storage.base import Source
+from biovista.storage.sources import LocalSource, open_source
 
 PRESIGNED_SECONDS = 300
 

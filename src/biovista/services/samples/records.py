@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session, object_session
 
 from biovista.auth.policy import Action, Principal, authorize_project
 from biovista.config import Settings
-from biovista.db.models import Project
-from biovista.db.pipeline_models import Sample, SampleFile, SampleType
+from biovista.db.models import Project, Sample, SampleFile, SampleType
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError, Problem
 from biovista.services.samples.types import (
     check_values,

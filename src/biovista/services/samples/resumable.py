@@ -28,8 +28,7 @@ from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Action, Principal, authorize_project
 from biovista.config import Settings
-from biovista.db.models import Project, as_utc, utcnow
-from biovista.db.pipeline_models import Sample, UploadSession
+from biovista.db.models import Project, Sample, UploadSession, as_utc, utcnow
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
 from biovista.services.samples import hashes as running_hashes
 from biovista.services.samples.records import attach_file

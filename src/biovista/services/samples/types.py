@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Principal
-from biovista.db.pipeline_models import Sample, SampleType
+from biovista.db.models import Sample, SampleType
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError, Problem
 
 TYPE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

@@ -21,9 +21,7 @@ from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Action, Principal, authorize_project
 from biovista.config import Settings
-from biovista.db.models import Project
-from biovista.db.pipeline_models import Execution
-from biovista.db.task_models import Task
+from biovista.db.models import Execution, Project, Task
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
 from biovista.services.samples import records as sample_service
 from biovista.services.samples.uploads import check_path

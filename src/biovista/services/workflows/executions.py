@@ -21,9 +21,7 @@ from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Action, Principal, authorize_project, project_role
 from biovista.config import Settings
-from biovista.db.models import Project, utcnow
-from biovista.db.pipeline_models import Execution, ExecutionJob, OutputFile
-from biovista.db.task_models import Task
+from biovista.db.models import Execution, ExecutionJob, OutputFile, Project, Task, utcnow
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
 from biovista.services.workflows.registry import get_workflow, manifest_of
 from biovista.tasks import TaskRunner, records

@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Principal, project_role
 from biovista.config import Settings
-from biovista.db.models import Project
-from biovista.db.pipeline_models import Workflow
+from biovista.db.models import Project, Workflow
 from biovista.errors import InvalidInputError, NotFoundError
 from biovista.pipelines.manifest import MANIFEST_FILE, Manifest, load_manifest
 from biovista.services.projects.admin import create_project

@@ -19,8 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from biovista.config import Settings
-from biovista.db.models import Project, utcnow
-from biovista.db.pipeline_models import Execution, ExecutionJob, OutputFile
+from biovista.db.models import Execution, ExecutionJob, OutputFile, Project, utcnow
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
 from biovista.pipelines.engine import engine_for

@@ -14,6 +14,7 @@ from dash import dcc, html
 from biovista.errors import BiovistaError
 from biovista.models.dashboard import FilterComponent, FilterState
 from biovista.services.dashboards.open import DashboardData
+from biovista.web.common.gallery_frame import gallery_frame
 
 ROW_HEIGHT = 40
 
@@ -100,9 +101,7 @@ def body(component: Any, data: DashboardData, state: FilterState) -> Any:
     if kind in ("table", "multiqc"):
         return html.Div(id={"kind": "table", "cid": cid}, style={"height": "100%"})
     if kind == "image":
-        from biovista.web.viewer.gallery import shell  # gallery draws its tiles with this module
-
-        return shell(cid)
+        return gallery_frame(cid)
     return html.Div()
 
 

@@ -13,8 +13,7 @@ from dash import html
 from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Principal
-from biovista.db.models import Project
-from biovista.db.pipeline_models import Execution, ExecutionJob
+from biovista.db.models import Execution, ExecutionJob, Project
 from biovista.services.dashboards import documents as dashboards
 from biovista.services.workflows.executions import ACTIVE
 from biovista.web.management.run_format import clock, duration, status_badge, when

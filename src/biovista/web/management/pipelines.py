@@ -17,8 +17,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Principal
-from biovista.db.models import Project
-from biovista.db.pipeline_models import Execution, Workflow
+from biovista.db.models import Execution, Project, Workflow
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
 from biovista.services.samples.records import list_samples

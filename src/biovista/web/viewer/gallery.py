@@ -1,9 +1,10 @@
 """The image gallery component: thumbnails that follow the filters, and a viewer for each.
 
-The card holds a static frame (:func:`shell`); one callback fills it whenever the filter
-state changes or "Show more" is pressed (each press shows ``limit`` more), and another opens
-the full image in a modal, with previous and next over the images shown. The images come
-from the routes of :mod:`biovista.web.viewer.images`, which check access like the viewer.
+The card holds a static frame (:mod:`biovista.web.common.gallery_frame`); one callback fills
+it whenever the filter state changes or "Show more" is pressed (each press shows ``limit``
+more), and another opens the full image in a modal, with previous and next over the images
+shown. The images come from the routes of :mod:`biovista.web.viewer.images`, which check
+access like the viewer.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import dash_mantine_components as dmc
-from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, html, no_update
 
 from biovista.errors import BiovistaError
 from biovista.models.dashboard import FilterState
@@ -20,56 +21,8 @@ from biovista.services.dashboards import gallery as images
 from biovista.services.dashboards.open import DashboardData, OpenedDashboard
 from biovista.web.common import components
 from biovista.web.common.cookie_auth import WebContext
+from biovista.web.common.gallery_frame import part_id
 from biovista.web.viewer.images import image_url
-
-
-def _id(kind: str, cid: Any) -> dict[str, Any]:
-    return {"kind": f"gallery-{kind}", "cid": cid}
-
-
-def shell(cid: str) -> Any:
-    """The parts of a gallery that stay: count, grid, "Show more" and the image viewer."""
-    return html.Div(
-        [
-            dmc.Text(id=_id("count", cid), size="xs", c="dimmed", className="bv-gallery-count"),
-            html.Div(id={"kind": "gallery", "cid": cid}, className="bv-gallery"),
-            dmc.Button(
-                "Show more",
-                id=_id("more", cid),
-                n_clicks=0,
-                size="compact-xs",
-                variant="light",
-                mt="xs",
-                style={"display": "none"},
-            ),
-            dcc.Store(id=_id("items", cid), data=[]),
-            dcc.Store(id=_id("at", cid), data=0),
-            dmc.Modal(
-                [
-                    html.Img(
-                        id=_id("full", cid),
-                        className="bv-gallery-full",
-                        style={"maxWidth": "100%", "display": "block", "margin": "0 auto"},
-                    ),
-                    dmc.Text(id=_id("problem", cid), c="red", size="sm"),
-                    dmc.Group(
-                        [
-                            dmc.Button("← Previous", id=_id("prev", cid), variant="default"),
-                            dmc.Text(id=_id("position", cid), size="sm", c="dimmed"),
-                            dmc.Button("Next →", id=_id("next", cid), variant="default"),
-                        ],
-                        justify="space-between",
-                        mt="sm",
-                    ),
-                ],
-                id=_id("modal", cid),
-                size="xl",
-                centered=True,
-                opened=False,
-            ),
-        ]
-    )
-
 
 # Stepping through the viewer runs in the browser: the image list is already there, and a
 # round trip per press would let two quick presses both start from the same image.
@@ -100,12 +53,12 @@ def register_gallery_callbacks(
 
     @app.callback(
         Output({"kind": "gallery", "cid": MATCH}, "children"),
-        Output(_id("count", MATCH), "children"),
-        Output(_id("more", MATCH), "style"),
-        Output(_id("items", MATCH), "data"),
-        Output(_id("more", MATCH), "n_clicks"),
+        Output(part_id("count", MATCH), "children"),
+        Output(part_id("more", MATCH), "style"),
+        Output(part_id("items", MATCH), "data"),
+        Output(part_id("more", MATCH), "n_clicks"),
         Input("state", "data"),
-        Input(_id("more", MATCH), "n_clicks"),
+        Input(part_id("more", MATCH), "n_clicks"),
         State("ref", "data"),
     )
     def fill(state_data: Any, more: int | None, ref: Any) -> tuple[Any, ...]:
@@ -119,17 +72,17 @@ def register_gallery_callbacks(
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
         SHOW,
-        Output(_id("modal", MATCH), "opened"),
-        Output(_id("modal", MATCH), "title"),
-        Output(_id("full", MATCH), "src"),
-        Output(_id("problem", MATCH), "children"),
-        Output(_id("position", MATCH), "children"),
-        Output(_id("at", MATCH), "data"),
+        Output(part_id("modal", MATCH), "opened"),
+        Output(part_id("modal", MATCH), "title"),
+        Output(part_id("full", MATCH), "src"),
+        Output(part_id("problem", MATCH), "children"),
+        Output(part_id("position", MATCH), "children"),
+        Output(part_id("at", MATCH), "data"),
         Input({"kind": "gallery-thumb", "cid": MATCH, "n": ALL}, "n_clicks"),
-        Input(_id("prev", MATCH), "n_clicks"),
-        Input(_id("next", MATCH), "n_clicks"),
-        State(_id("items", MATCH), "data"),
-        State(_id("at", MATCH), "data"),
+        Input(part_id("prev", MATCH), "n_clicks"),
+        Input(part_id("next", MATCH), "n_clicks"),
+        State(part_id("items", MATCH), "data"),
+        State(part_id("at", MATCH), "data"),
         prevent_initial_call=True,
     )
 

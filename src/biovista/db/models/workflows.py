@@ -1,6 +1,6 @@
-"""Workflows, their executions and jobs, samples and resumable uploads.
+"""Workflows, their executions and jobs, and the files they leave for ingestion.
 
-Lineage lives here too: every file an execution leaves for ingestion is an ``OutputFile``
+Lineage lives here: every file an execution leaves for ingestion is an ``OutputFile``
 naming the execution, the job and the samples behind it; an ingested row carries its
 source file's path (the ``_file`` column), which leads back through this table.
 """
@@ -11,11 +11,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy import UniqueConstraint as Unique
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from biovista.db.models import Base, utcnow
+from biovista.db.models.base import Base
 
 
 class Workflow(Base):
@@ -82,7 +81,7 @@ class ExecutionJob(Base):
     """One job of an execution: a Snakemake rule instance or a Nextflow process task."""
 
     __tablename__ = "execution_jobs"
-    __table_args__ = (Unique("execution_id", "engine_id"),)
+    __table_args__ = (UniqueConstraint("execution_id", "engine_id"),)
 
     execution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("executions.id", ondelete="CASCADE"))
     engine_id: Mapped[str] = mapped_column(String(100))
@@ -109,7 +108,7 @@ class OutputFile(Base):
     """A file an execution left for ingestion, and what made it (lineage)."""
 
     __tablename__ = "output_files"
-    __table_args__ = (Unique("project_id", "path"),)
+    __table_args__ = (UniqueConstraint("project_id", "path"),)
 
     project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     execution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("executions.id", ondelete="CASCADE"))
@@ -119,63 +118,3 @@ class OutputFile(Base):
     path: Mapped[str] = mapped_column(Text)
     """Relative to the project's runs root: the ingested rows' ``_file``."""
     samples: Mapped[list[Any]] = mapped_column(JSON, default=list)
-
-
-class SampleType(Base):
-    """A kind of sample, with the metadata attributes an admin requires of it."""
-
-    __tablename__ = "sample_types"
-
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    description: Mapped[str] = mapped_column(Text, default="")
-    attributes: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    """Each: name, description, required, allowed values, pattern (a regex)."""
-
-
-class Sample(Base):
-    __tablename__ = "samples"
-    __table_args__ = (Unique("project_id", "name"),)
-
-    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    type_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sample_types.id"))
-    name: Mapped[str] = mapped_column(String(200))
-    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-    sample_type: Mapped[SampleType] = relationship()
-    files: Mapped[list[SampleFile]] = relationship(
-        back_populates="sample", cascade="all, delete-orphan", order_by="SampleFile.path"
-    )
-
-
-class SampleFile(Base):
-    __tablename__ = "sample_files"
-    __table_args__ = (Unique("sample_id", "path"),)
-
-    sample_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samples.id", ondelete="CASCADE"))
-    path: Mapped[str] = mapped_column(Text)
-    """Relative to the project's uploads folder."""
-    size: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
-
-    sample: Mapped[Sample] = relationship(back_populates="files")
-
-
-class UploadSession(Base):
-    """A file being uploaded in chunks; it survives a cut connection until it expires."""
-
-    __tablename__ = "upload_sessions"
-
-    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    path: Mapped[str] = mapped_column(Text)
-    size: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str | None] = mapped_column(String(64), default=None)
-    """The checksum the client promised; checked when the last byte arrives."""
-    received: Mapped[int] = mapped_column(BigInteger, default=0)
-    status: Mapped[str] = mapped_column(String(20), default="open")
-    """open, complete or failed."""
-    sample_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("samples.id", ondelete="CASCADE"), default=None
-    )
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
-    error: Mapped[str | None] = mapped_column(Text, default=None)
