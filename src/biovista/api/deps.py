@@ -1,4 +1,5 @@
-"""What routes depend on, as named types: settings, a database session, the caller."""
+"""What routes depend on, as named types: settings, the process's runtime, a database
+session, the caller."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from biovista.auth.ratelimit import LoginLimiter
 from biovista.auth.tokens import AuthenticationError
 from biovista.config import Settings
 from biovista.db.session import open_session
+from biovista.runtime import Runtime
 from biovista.services.accounts import logins as sessions
 
 
@@ -31,6 +33,12 @@ def get_session(settings: Annotated[Settings, Depends(get_settings_dep)]) -> Ite
         session.commit()
 
 
+def get_runtime(request: Request) -> Runtime:
+    """The app's runtime (``create_app`` built it): caches, pools, task handlers."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
 def get_keyring(request: Request) -> KeyRing:
     ring: KeyRing = request.app.state.keyring
     return ring
@@ -42,6 +50,7 @@ def get_limiter(request: Request) -> LoginLimiter:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 KeyRingDep = Annotated[KeyRing, Depends(get_keyring)]
 LimiterDep = Annotated[LoginLimiter, Depends(get_limiter)]

@@ -184,7 +184,14 @@ def install_upload_routes(server: flask.Flask, context: WebContext) -> None:
             if offset is None:
                 raise InvalidInputError("say where the chunk starts: ?offset=<byte>")
             written = chunked_uploads.put_chunk(
-                session, context.settings, principal, name, ident, offset, _body()
+                session,
+                context.settings,
+                principal,
+                name,
+                ident,
+                offset,
+                _body(),
+                context.runtime.hashes,
             )
             return chunked_uploads.session_view(written)
 
