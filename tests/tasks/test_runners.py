@@ -39,7 +39,7 @@ def settings_for(tmp_path: Path, **extra: object) -> Settings:
 def start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),  # this tree's sources
         "BIOVISTA_DATA_DIR": str(settings.data_dir),
         "BIOVISTA_DATABASE_URL": settings.resolved_database_url,
         "BIOVISTA_TASK_BROKER_URL": str(settings.task_broker_url),
