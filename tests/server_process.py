@@ -24,6 +24,8 @@ from biovista.config import Settings
 from tests.live_server import free_port
 
 PASSWORD = "a long enough password"
+_SERVE = ["biovista", "serve"]
+_UVICORN = ["uvicorn", "--factory", "biovista.api.app:create_app", "--host", "127.0.0.1"]
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,13 @@ def server_settings(root: Path, database_url: str | None = None) -> Settings:
 
 @contextmanager
 def serve_process(
-    settings: Settings, env: dict[str, str] | None = None, startup_seconds: float = 60
+    settings: Settings,
+    env: dict[str, str] | None = None,
+    startup_seconds: float = 60,
+    factory: bool = False,
 ) -> Iterator[ServerProcess]:
-    """Run ``biovista serve`` with ``settings`` (and extra ``BIOVISTA_*`` in ``env``)."""
+    """Run ``biovista serve`` with ``settings`` (and extra ``BIOVISTA_*`` in ``env``); or,
+    with ``factory``, ``uvicorn --factory biovista.api.app:create_app`` on the same settings."""
     port = free_port()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     log = settings.data_dir.parent / f"server-{port}.log"
@@ -72,7 +78,7 @@ def serve_process(
     }
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "biovista", "serve"],
+            [sys.executable, "-m", *([*_UVICORN, "--port", str(port)] if factory else _SERVE)],
             env=environment,
             stdout=sink,
             stderr=subprocess.STDOUT,

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from biovista.query.cache import clear_caches
 from biovista.services.dashboards.render import warm
 
 COMPONENTS: list[dict[str, Any]] = [
@@ -148,11 +147,12 @@ def test_warming_renders_every_dashboard_into_the_cache(
 ) -> None:
     client, _ = world
     settings = client.app.state.settings  # type: ignore[attr-defined]
-    clear_caches()
+    reads = client.app.state.runtime.reads  # type: ignore[attr-defined]
+    reads.cache.clear()
     cold = render(world, dashboard).json()["components"]
     assert not any(part["cached"] for part in cold.values())
-    clear_caches()
-    assert warm(settings) >= 1
+    reads.cache.clear()
+    assert warm(settings, reads) >= 1
     after = render(world, dashboard).json()["components"]
     assert all(part["cached"] for cid, part in after.items() if cid != "broken")
     assert after["birds"]["result"] == {"value": 342, "unfiltered": 342}

@@ -23,8 +23,7 @@ from biovista.query.cache import (
     NoCache,
     RedisCache,
     TieredCache,
-    cache_for,
-    clear_caches,
+    build_cache,
     policy_advice,
     result_key,
 )
@@ -289,21 +288,15 @@ def test_tiered_cache_copies_a_redis_hit_into_memory(redis_url: str, prefix: str
     )
 
 
-def test_cache_for_follows_the_settings(tmp_path: Path) -> None:
-    clear_caches()
-    try:
-        local = Settings(data_dir=tmp_path, redis_url=None)
-        assert isinstance(cache_for(local), MemoryCache)
-        assert cache_for(local) is cache_for(Settings(data_dir=tmp_path / "other"))
-        assert isinstance(cache_for(Settings(data_dir=tmp_path, cache_max_bytes=0)), NoCache)
-        url = closed_port_url()
-        assert isinstance(cache_for(Settings(data_dir=tmp_path, redis_url=url)), TieredCache)
-        redis_only = Settings(data_dir=tmp_path, redis_url=url, cache_max_bytes=0)
-        assert isinstance(cache_for(redis_only), RedisCache)
-        smaller = Settings(data_dir=tmp_path, cache_max_bytes=1000)
-        assert cache_for(smaller) is not cache_for(local)
-    finally:
-        clear_caches()
+def test_build_cache_follows_the_settings(tmp_path: Path) -> None:
+    local = Settings(data_dir=tmp_path, redis_url=None)
+    assert isinstance(build_cache(local), MemoryCache)
+    assert build_cache(local) is not build_cache(local)  # each runtime keeps its own
+    assert isinstance(build_cache(Settings(data_dir=tmp_path, cache_max_bytes=0)), NoCache)
+    url = closed_port_url()
+    assert isinstance(build_cache(Settings(data_dir=tmp_path, redis_url=url)), TieredCache)
+    redis_only = Settings(data_dir=tmp_path, redis_url=url, cache_max_bytes=0)
+    assert isinstance(build_cache(redis_only), RedisCache)
 
 
 def test_settings_refuse_negative_sizes() -> None:

@@ -18,6 +18,7 @@ from biovista.config import Settings
 from biovista.db.migrate import ensure_schema
 from biovista.db.models import Task, TaskEvent
 from biovista.db.session import session_scope
+from biovista.runtime import handlers_for
 from biovista.tasks import CeleryRunner, TaskRunner, ThreadRunner, enqueue
 from biovista.tasks.reaper import recover
 
@@ -38,7 +39,7 @@ def settings_for(tmp_path: Path, **extra: object) -> Settings:
 def start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),  # this tree's sources
         "BIOVISTA_DATA_DIR": str(settings.data_dir),
         "BIOVISTA_DATABASE_URL": settings.resolved_database_url,
         "BIOVISTA_TASK_BROKER_URL": str(settings.task_broker_url),
@@ -67,7 +68,7 @@ def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Sett
     if request.param == "threads":
         settings = settings_for(tmp_path)
         ensure_schema(settings.resolved_database_url)
-        runner: TaskRunner = ThreadRunner(settings)
+        runner: TaskRunner = ThreadRunner(settings, handlers_for(settings))
         yield settings, runner
         runner.shutdown()
         return
@@ -160,7 +161,7 @@ def test_a_queued_task_cancelled_never_runs(tmp_path: Path) -> None:
         task = records.create_task(session, "test.count", {"steps": 1})
         records.request_cancel(session, task)
         task_id = task.id
-    assert execute(settings, task_id) == "skipped"
+    assert execute(settings, handlers_for(settings), task_id) == "skipped"
     assert wait_for(settings, task_id, FINISHED).status == "cancelled"
 
 
@@ -216,7 +217,7 @@ def test_a_task_of_a_dead_local_process_is_reaped_at_once(tmp_path: Path) -> Non
         task = records.create_task(session, "test.count", {"steps": 2}, max_attempts=2)
         records.claim(session, task.id, f"{socket.gethostname()}:{gone.pid}")
         task_id = task.id
-    runner = ThreadRunner(settings)
+    runner = ThreadRunner(settings, handlers_for(settings))
     try:
         (stale,) = recover(settings, runner)
         assert stale.requeued
@@ -234,7 +235,7 @@ def test_tasks_queued_before_a_restart_are_handed_out_again(tmp_path: Path) -> N
     ensure_schema(settings.resolved_database_url)
     with session_scope(settings.resolved_database_url) as session:
         task_id = records.create_task(session, "test.count", {"steps": 4}).id
-    runner = ThreadRunner(settings)
+    runner = ThreadRunner(settings, handlers_for(settings))
     try:
         assert resubmit_queued(settings, runner) == 1
         assert wait_for(settings, task_id, FINISHED).result == {"sum": 10}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -37,16 +39,30 @@ from biovista.auth.ratelimit import LoginLimiter
 from biovista.config import Settings, get_settings
 from biovista.db.migrate import ensure_schema
 from biovista.db.session import PoolLimits, configure_pool
+from biovista.runtime import Runtime
 from biovista.services.accounts.bootstrap import first_start
-from biovista.tasks import runner_for
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """An app bound to ``settings`` (the process settings by default)."""
+    """An app bound to ``settings`` (the process settings by default), with its own
+    :class:`Runtime`. Serving it (``biovista serve``, or ``uvicorn --factory
+    biovista.api.app:create_app``) runs the lifespan: the runtime's background work starts
+    with the server and the runtime is closed when it stops."""
     resolved = settings or get_settings()
     configure_pool(PoolLimits.for_settings(resolved))
     ensure_schema(resolved.resolved_database_url)
+    runtime = Runtime(resolved)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.start_background()
+        try:
+            yield
+        finally:
+            runtime.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="biovista",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
@@ -54,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = resolved
+    app.state.runtime = runtime
     pinned = resolved.jwt_private_key.get_secret_value() if resolved.jwt_private_key else None
     app.state.keyring = KeyRing(resolved.data_dir / "keys", pinned)
     app.state.limiter = LoginLimiter.for_settings(resolved)
@@ -68,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     observability.install(app)
     app.add_middleware(headers.SecurityHeaders)
     app.include_router(observability.router)
-    app.state.tasks = runner_for(resolved)
+    app.state.tasks = runtime.tasks
     routers = [
         m.router
         for m in (
@@ -112,6 +129,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from biovista.web import mount_web
     from biovista.web.common.cookie_auth import WebContext
 
-    context = WebContext(resolved, app.state.keyring, app.state.limiter, app.state.tasks)
+    context = WebContext(resolved, app.state.keyring, app.state.limiter, runtime)
     mount_web(app, context)
     return app

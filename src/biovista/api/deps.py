@@ -1,4 +1,5 @@
-"""What routes depend on, as named types: settings, a database session, the caller.
+"""What routes depend on, as named types: settings, the process's runtime, a database
+session, the caller.
 
 The caller is either an API client (``Authorization: Bearer``, :data:`CurrentUser`) or, on
 routes the web pages' own scripts call, also a browser signed in through the web's
@@ -24,6 +25,7 @@ from biovista.auth.ratelimit import LoginLimiter
 from biovista.auth.tokens import AuthenticationError
 from biovista.config import Settings
 from biovista.db.session import open_session
+from biovista.runtime import Runtime
 from biovista.services.accounts import logins as sessions
 from biovista.services.accounts.cookies import ACCESS_COOKIE, REFRESH_COOKIE, caller_from_cookies
 
@@ -48,6 +50,12 @@ def get_session(settings: Annotated[Settings, Depends(get_settings_dep)]) -> Ite
         session.commit()
 
 
+def get_runtime(request: Request) -> Runtime:
+    """The app's runtime (``create_app`` built it): caches, pools, task handlers."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
 def get_keyring(request: Request) -> KeyRing:
     ring: KeyRing = request.app.state.keyring
     return ring
@@ -59,6 +67,7 @@ def get_limiter(request: Request) -> LoginLimiter:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 KeyRingDep = Annotated[KeyRing, Depends(get_keyring)]
 LimiterDep = Annotated[LoginLimiter, Depends(get_limiter)]

@@ -22,6 +22,7 @@ from sqlalchemy import func, select, text
 from biovista.api.deps import get_principal
 from biovista.config import Settings
 from biovista.db.session import get_engine, session_scope
+from biovista.query.cache import ResultCache
 from biovista.storage.tables import TableStore
 
 router = APIRouter(tags=["health"])
@@ -129,7 +130,7 @@ def ready(request: Request) -> JSONResponse:
     checks = {
         "database": _check(lambda: _database(settings)),
         "storage": _check(lambda: _storage(settings)),
-        "cache": _check(lambda: _redis(settings)),
+        "cache": _check(lambda: _redis(settings, request.app.state.runtime.reads.cache)),
         "broker": _check(lambda: _broker(settings)),
     }
     healthy = all(check["status"] == "ok" for check in checks.values())
@@ -182,17 +183,15 @@ def _database(settings: Settings) -> str:
     return engine.dialect.name
 
 
-def _redis(settings: Settings) -> str:
+def _redis(settings: Settings, cache: ResultCache) -> str:
     """Redis when configured (login limits and results), with advice when its eviction
-    policy could let the cache crowd out other users' keys; else in-process."""
+    policy could let the runtime's ``cache`` crowd out other users' keys; else in-process."""
     if not settings.redis_url:
         return "in-process (no Redis configured)"
     import redis
 
-    from biovista.query.cache import cache_for
-
     redis.Redis.from_url(settings.redis_url, socket_timeout=2).ping()
-    advice = cache_for(settings).policy_problem()
+    advice = cache.policy_problem()
     return f"redis; {advice}" if advice else "redis"
 
 

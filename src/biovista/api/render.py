@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from biovista.api.deps import CurrentUser, SettingsDep
+from biovista.api.deps import CurrentUser, RuntimeDep, SettingsDep
 from biovista.models.dashboard import FilterState
 from biovista.services.dashboards import codec as render_codec
 from biovista.services.dashboards.open import open_dashboard
@@ -42,7 +42,11 @@ class RenderResponse(BaseModel):
 
 @router.post("/dashboards/{dashboard_id}/render", response_model=RenderResponse)
 def render_dashboard(
-    dashboard_id: uuid.UUID, request: RenderRequest, principal: CurrentUser, settings: SettingsDep
+    dashboard_id: uuid.UUID,
+    request: RenderRequest,
+    principal: CurrentUser,
+    settings: SettingsDep,
+    runtime: RuntimeDep,
 ) -> RenderResponse:
     """Each component's result under the filter state (or its error, with the others kept).
 
@@ -50,7 +54,14 @@ def render_dashboard(
     ``shown`` with ``total``."""
     opened = open_dashboard(settings, principal, dashboard_id)
     points = request.max_points or settings.max_points
-    rendered = render(settings, opened, request.state, only=request.components, max_points=points)
+    rendered = render(
+        settings,
+        runtime.reads,
+        opened,
+        request.state,
+        only=request.components,
+        max_points=points,
+    )
     return RenderResponse(
         components={
             cid: ComponentAnswer(

@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import ClientDisconnect
 
-from biovista.api.deps import CurrentUserOrBrowser, SessionDep, SettingsDep
+from biovista.api.deps import CurrentUserOrBrowser, RuntimeDep, SessionDep, SettingsDep
 from biovista.api.problems import problem
 from biovista.db.models import UploadSession
 from biovista.errors import InvalidInputError
@@ -124,6 +124,7 @@ async def put_chunk(
     principal: CurrentUserOrBrowser,
     session: SessionDep,
     settings: SettingsDep,
+    runtime: RuntimeDep,
 ) -> UploadSessionPublic | Response:
     """Write the body at ``offset`` (editors). Bytes the server has are skipped; the chunk
     that completes the file is checked (size, SHA-256) and moved into the uploads folder."""
@@ -137,7 +138,14 @@ async def put_chunk(
             )
     try:
         opened = await chunked_uploads.put_chunk_async(
-            session, settings, principal, name, session_id, offset, request.stream()
+            session,
+            settings,
+            principal,
+            name,
+            session_id,
+            offset,
+            request.stream(),
+            runtime.hashes,
         )
     except chunked_uploads.OffsetMismatchError as exc:
         answer: JSONResponse = problem(409, "OffsetMismatch", str(exc), received=exc.received)
@@ -155,7 +163,8 @@ def cancel_session(
     principal: CurrentUserOrBrowser,
     session: SessionDep,
     settings: SettingsDep,
+    runtime: RuntimeDep,
 ) -> Response:
     """Give up an open upload (editors); what the server received is deleted."""
-    chunked_uploads.cancel_session(session, settings, principal, name, session_id)
+    chunked_uploads.cancel_session(session, settings, principal, name, session_id, runtime.hashes)
     return Response(status_code=204)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import typer
 
@@ -16,13 +15,11 @@ def serve(
     port: int | None = typer.Option(None, help="Port to listen on (default 8000)."),
 ) -> None:
     """Serve the API and the web app on one port. In the background, every dashboard is
-    rendered once, so that the first viewers find its data in memory and cached."""
+    rendered once, so that the first viewers find its data in memory and cached (the app's
+    lifespan does it, as under any ASGI server)."""
     import uvicorn
 
     from biovista.api.app import create_app
-    from biovista.query.cache import cache_for
-    from biovista.services.dashboards.render import warm
-    from biovista.tasks.reaper import resubmit_queued, start_reaper
 
     settings = get_settings()
     with user_errors():
@@ -39,13 +36,9 @@ def serve(
             "or run 'biovista user create EMAIL --role admin', or set BIOVISTA_ADMIN_EMAIL "
             "and BIOVISTA_ADMIN_PASSWORD before starting."
         )
-    advice = cache_for(settings).policy_problem()
+    advice = app.state.runtime.reads.cache.policy_problem()
     if advice:
         err_console.print(f"[yellow]Redis:[/] {advice}")
-    threading.Thread(target=warm, args=(settings,), name="biovista-warm", daemon=True).start()
-    if not settings.task_broker_url:
-        resubmit_queued(settings, app.state.tasks)
-    start_reaper(settings, app.state.tasks)
     proxies = settings.trusted_proxy_list
     uvicorn.run(
         app,

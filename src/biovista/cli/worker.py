@@ -18,9 +18,8 @@ def worker(
     the broker in BIOVISTA_TASK_BROKER_URL. Start as many as you like, on any machine that
     shares the database and the data directory (or S3)."""
     from biovista.db.migrate import ensure_schema
-    from biovista.tasks import CeleryRunner
+    from biovista.runtime import Runtime
     from biovista.tasks.celery_app import celery_app
-    from biovista.tasks.reaper import start_reaper
 
     settings = get_settings()
     if not settings.task_broker_url:
@@ -31,10 +30,11 @@ def worker(
         raise typer.Exit(EXIT_INVALID)
     with user_errors():
         ensure_schema(settings.resolved_database_url)
-    start_reaper(settings, CeleryRunner(settings))
+        runtime = Runtime(settings)  # its runner sends to the broker: what the reaper requeues
+    runtime.start_reaper()
     threads = concurrency or settings.task_workers
     console.print(f"biovista worker: queue {settings.task_queue!r}, {threads} at a time")
-    celery_app(settings).worker_main(
+    celery_app(settings, runtime.handlers).worker_main(
         [
             "worker",
             f"--concurrency={threads}",

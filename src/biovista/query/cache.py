@@ -371,11 +371,10 @@ class TieredCache:
         return self.shared.policy_problem()
 
 
-_CACHES: dict[tuple[str | None, int, int, int], ResultCache] = {}
-_CACHES_LOCK = threading.Lock()
-
-
-def _build(settings: Settings) -> ResultCache:
+def build_cache(settings: Settings) -> ResultCache:
+    """A new cache for these settings: memory alone without Redis, memory then Redis with
+    it; NoCache when both are switched off. A process keeps one, on its runtime
+    (``biovista.query.shared.SharedReads``), which every render there shares."""
     memory: ResultCache = (
         MemoryCache(settings.cache_max_bytes) if settings.cache_max_bytes else NoCache()
     )
@@ -385,24 +384,3 @@ def _build(settings: Settings) -> ResultCache:
         settings.redis_url, settings.cache_redis_max_bytes, settings.cache_ttl_seconds
     )
     return shared if isinstance(memory, NoCache) else TieredCache(memory, shared)
-
-
-def cache_for(settings: Settings) -> ResultCache:
-    """The cache every render in this process shares for these settings: memory alone
-    without Redis, memory then Redis with it; NoCache when both are switched off."""
-    key = (
-        settings.redis_url,
-        settings.cache_max_bytes,
-        settings.cache_redis_max_bytes,
-        settings.cache_ttl_seconds,
-    )
-    with _CACHES_LOCK:
-        if key not in _CACHES:
-            _CACHES[key] = _build(settings)
-        return _CACHES[key]
-
-
-def clear_caches() -> None:
-    """Forget every process-wide cache (for tests); what Redis holds is left alone."""
-    with _CACHES_LOCK:
-        _CACHES.clear()

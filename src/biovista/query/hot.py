@@ -177,14 +177,8 @@ def _read(
     return pl.concat(parts, how="horizontal")
 
 
-_PROCESS_TABLES: dict[int, HotTables] = {}
-_PROCESS_LOCK = threading.Lock()
-
-
 def hot_tables(settings: Settings) -> HotTables | None:
-    """The process's hot tables for this budget; None when the budget is 0 (always scan)."""
+    """New hot tables for the settings' budget; None when the budget is 0 (always scan).
+    A process keeps one, on its runtime (``biovista.query.shared.SharedReads``)."""
     budget = settings.hot_tables_max_bytes
-    if budget <= 0:
-        return None
-    with _PROCESS_LOCK:
-        return _PROCESS_TABLES.setdefault(budget, HotTables(budget))
+    return HotTables(budget) if budget > 0 else None

@@ -27,9 +27,6 @@ from biovista.query.results import MISSING_LABEL, Reduced, sorted_summary, total
 
 FORMAT = 1
 """Bump when the partials change shape, so cached ones are not read."""
-_BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="biovista-partials")
-_PENDING: dict[str, Future[pl.DataFrame]] = {}
-_PENDING_LOCK = threading.Lock()
 
 SUM, NONNULL, ROWS, LOW, HIGH = "_sum", "_nonnull", "_rows", "_low", "_high"
 METRICS = ("count", "sum", "mean", "min", "max")
@@ -96,54 +93,70 @@ def stored(cache: ResultCache, name: str) -> pl.DataFrame | None:
     return None if blob is None else pl.read_ipc(io.BytesIO(blob))
 
 
-def build(
-    cache: ResultCache,
-    name: str,
-    source: pl.LazyFrame,
-    spec: Any,
-    key: str,
-    scale: distributions.Bins | None = None,
-) -> pl.DataFrame:
-    """Compute the partials from every row of ``source`` and keep them under ``name`` (or
-    wait for the background build of the same partials, rather than doing it twice)."""
-    with _PENDING_LOCK:
-        pending = _PENDING.get(name)
-    if pending is not None:
-        return pending.result()
-    return _compute(cache, name, source, spec, key, scale)
+class PartialBuilder:
+    """Builds partials one at a time in the background, and never the same ones twice at
+    once: a read that needs partials being built waits for that build. One per runtime."""
 
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="biovista-partials")
+        self._pending: dict[str, Future[pl.DataFrame]] = {}
+        self._lock = threading.Lock()
 
-def build_later(
-    cache: ResultCache,
-    name: str,
-    source: pl.LazyFrame,
-    spec: Any,
-    key: str,
-    scale: distributions.Bins | None = None,
-) -> None:
-    """Build in the background (once), so that the first filter change finds them ready."""
-    with _PENDING_LOCK:
-        if name not in _PENDING:
-            _PENDING[name] = _BUILDER.submit(_compute, cache, name, source, spec, key, scale)
+    def build(
+        self,
+        cache: ResultCache,
+        name: str,
+        source: pl.LazyFrame,
+        spec: Any,
+        key: str,
+        scale: distributions.Bins | None = None,
+    ) -> pl.DataFrame:
+        """Compute the partials from every row of ``source`` and keep them under ``name``
+        (or wait for the background build of the same partials, rather than doing it twice)."""
+        with self._lock:
+            pending = self._pending.get(name)
+        if pending is not None:
+            return pending.result()
+        return self._compute(cache, name, source, spec, key, scale)
 
+    def build_later(
+        self,
+        cache: ResultCache,
+        name: str,
+        source: pl.LazyFrame,
+        spec: Any,
+        key: str,
+        scale: distributions.Bins | None = None,
+    ) -> None:
+        """Build in the background (once), so that the first filter change finds them ready."""
+        with self._lock:
+            if name not in self._pending:
+                self._pending[name] = self._pool.submit(
+                    self._compute, cache, name, source, spec, key, scale
+                )
 
-def _compute(
-    cache: ResultCache,
-    name: str,
-    source: pl.LazyFrame,
-    spec: Any,
-    key: str,
-    scale: distributions.Bins | None,
-) -> pl.DataFrame:
-    try:
-        frame = partial(source, spec, key, scale).collect()
-        buffer = io.BytesIO()
-        frame.write_ipc(buffer)
-        cache.put(name, buffer.getvalue())
-        return frame
-    finally:
-        with _PENDING_LOCK:
-            _PENDING.pop(name, None)
+    def close(self) -> None:
+        """Drop builds not started yet and wait for the one running."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _compute(
+        self,
+        cache: ResultCache,
+        name: str,
+        source: pl.LazyFrame,
+        spec: Any,
+        key: str,
+        scale: distributions.Bins | None,
+    ) -> pl.DataFrame:
+        try:
+            frame = partial(source, spec, key, scale).collect()
+            buffer = io.BytesIO()
+            frame.write_ipc(buffer)
+            cache.put(name, buffer.getvalue())
+            return frame
+        finally:
+            with self._lock:
+                self._pending.pop(name, None)
 
 
 def figure(

@@ -16,16 +16,17 @@ from biovista.config import Settings
 from biovista.db.session import session_scope
 from biovista.tasks import records
 from biovista.tasks.context import TaskCancelledError, TaskContext
-from biovista.tasks.execute import execute, handler
+from biovista.tasks.execute import Handler, Handlers, execute
 
 __all__ = [
     "CeleryRunner",
+    "Handler",
+    "Handlers",
     "TaskCancelledError",
     "TaskContext",
     "TaskRunner",
     "ThreadRunner",
     "enqueue",
-    "handler",
     "runner_for",
 ]
 
@@ -39,15 +40,16 @@ class TaskRunner(Protocol):
 class ThreadRunner:
     """Runs tasks in this process, ``task_workers`` at a time, in submission order."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, handlers: Handlers) -> None:
         self.settings = settings
+        self.handlers = handlers
         self._pool = ThreadPoolExecutor(
             max_workers=settings.task_workers, thread_name_prefix="biovista-task"
         )
         self.running: dict[uuid.UUID, Future[str]] = {}
 
     def submit(self, task_id: uuid.UUID) -> None:
-        future = self._pool.submit(execute, self.settings, task_id)
+        future = self._pool.submit(execute, self.settings, self.handlers, task_id)
         self.running[task_id] = future
         future.add_done_callback(lambda _: self.running.pop(task_id, None))
 
@@ -71,8 +73,9 @@ class CeleryRunner:
         self._app.close()
 
 
-def runner_for(settings: Settings) -> TaskRunner:
-    return CeleryRunner(settings) if settings.task_broker_url else ThreadRunner(settings)
+def runner_for(settings: Settings, handlers: Handlers) -> TaskRunner:
+    """Celery when a broker is set (its workers know the handlers), else threads here."""
+    return CeleryRunner(settings) if settings.task_broker_url else ThreadRunner(settings, handlers)
 
 
 def enqueue(

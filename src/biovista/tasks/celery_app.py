@@ -13,10 +13,12 @@ import uuid
 from celery import Celery
 
 from biovista.config import Settings
-from biovista.tasks.execute import execute
+from biovista.tasks.execute import Handlers, execute
 
 
-def celery_app(settings: Settings) -> Celery:
+def celery_app(settings: Settings, handlers: Handlers | None = None) -> Celery:
+    """The Celery app on the settings' broker: for sending alone (the server), or, given
+    the ``handlers``, for a worker that runs what it receives."""
     app = Celery("biovista", broker=settings.task_broker_url, set_as_current=False)
     app.conf.update(
         task_default_queue=settings.task_queue,
@@ -28,8 +30,11 @@ def celery_app(settings: Settings) -> Celery:
         task_ignore_result=True,
     )
 
-    @app.task(name="biovista.execute")  # type: ignore[untyped-decorator]
-    def run(task_id: str) -> str:
-        return execute(settings, uuid.UUID(task_id))
+    if handlers is not None:
+        table = handlers
+
+        @app.task(name="biovista.execute")  # type: ignore[untyped-decorator]
+        def run(task_id: str) -> str:
+            return execute(settings, table, uuid.UUID(task_id))
 
     return app

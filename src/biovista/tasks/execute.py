@@ -1,18 +1,18 @@
 """Running one task, whichever process picked it up.
 
-Handlers are registered by kind in the service modules that own the work; a worker
-process imports those modules on first use, so a Celery worker and the embedded server
-know the same handlers without a second list to keep in step.
+Which function runs a kind of task is a table (:data:`Handlers`) that the process's
+runtime builds from imports (``biovista.runtime.handlers_for``) and hands to its runner,
+so a Celery worker and the embedded server know the same handlers from one list, and
+nothing is found by importing a module named as a string.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from biovista.config import Settings
@@ -24,43 +24,24 @@ from biovista.tasks.context import TaskCancelledError, TaskContext
 
 Handler = Callable[[TaskContext], dict[str, Any] | None]
 
-HANDLER_MODULES = (
-    "biovista.services.ingest.task",
-    "biovista.services.workflows.run",
-    "biovista.services.samples.zips",
-)
-"""Modules that register handlers; imported (when present) before the first task runs."""
+Handlers = Mapping[str, Handler]
+"""Task kind → the function that runs it."""
 
-_handlers: dict[str, Handler] = {}
 _log = logging.getLogger("biovista.tasks")
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    def register(function: Handler) -> Handler:
-        _handlers[kind] = function
-        return function
-
-    return register
-
-
-def handler_for(kind: str, extra_modules: Sequence[str] = ()) -> Handler:
-    if kind not in _handlers:
-        for module in (*HANDLER_MODULES, *extra_modules):
-            try:
-                importlib.import_module(module)
-            except ModuleNotFoundError as exc:
-                if exc.name != module:
-                    raise
-    if kind not in _handlers:
+def handler_for(handlers: Handlers, kind: str) -> Handler:
+    found = handlers.get(kind)
+    if found is None:
         raise BiovistaError(f"no task handler for {kind!r}")
-    return _handlers[kind]
+    return found
 
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def execute(settings: Settings, task_id: uuid.UUID) -> str:
+def execute(settings: Settings, handlers: Handlers, task_id: uuid.UUID) -> str:
     """Claim the task and run it to the end; answers the status it ended with.
 
     A task that is not queued (cancelled meanwhile, or claimed by another worker) is left
@@ -76,7 +57,7 @@ def execute(settings: Settings, task_id: uuid.UUID) -> str:
     context.start_heartbeat()
     status, result, error = "failed", None, None
     try:
-        result = handler_for(kind, settings.task_modules)(context)
+        result = handler_for(handlers, kind)(context)
         status = "cancelled" if context.cancelled() else "succeeded"
     except TaskCancelledError:
         status = "cancelled"

@@ -14,6 +14,7 @@ from biovista.db.session import session_scope
 from biovista.errors import InvalidInputError, NotFoundError
 from biovista.models.dashboard import FilterState
 from biovista.models.loader import load_project
+from biovista.query.shared import SharedReads
 from biovista.services.accounts.users import create_user
 from biovista.services.dashboards import gallery as images
 from biovista.services.dashboards.documents import import_dashboard, make_link, set_public
@@ -32,7 +33,7 @@ def pictures(tmp_path_factory: pytest.TempPathFactory) -> Pictures:
 
 def admin_data(pictures: Pictures) -> DashboardData:
     opened = open_dashboard(pictures.settings, LOCAL_ADMIN, pictures.dashboard)
-    return DashboardData(pictures.settings, opened)
+    return DashboardData(pictures.settings, opened, SharedReads.for_settings(pictures.settings))
 
 
 def everything(pictures: Pictures, state: FilterState | None = None) -> images.GalleryPage:
@@ -207,14 +208,22 @@ def test_only_those_who_may_see_the_dashboard_reach_its_images(pictures: Picture
         open_dashboard(settings, None, pictures.dashboard)
     with session_scope(settings.resolved_database_url) as session:
         token = make_link(session, LOCAL_ADMIN, pictures.dashboard)
-    shared = DashboardData(settings, open_dashboard(settings, None, link_token=token))
+    shared = DashboardData(
+        settings,
+        open_dashboard(settings, None, link_token=token),
+        SharedReads.for_settings(settings),
+    )
     row = row_of(pictures, "Wide PNG")
     assert images.locate_image(settings, shared, "gallery", row).caption == "Wide PNG"
     with session_scope(settings.resolved_database_url) as session:
         set_public(session, LOCAL_ADMIN, pictures.dashboard, True)
     try:
         for caller in (None, principal):
-            data = DashboardData(settings, open_dashboard(settings, caller, pictures.dashboard))
+            data = DashboardData(
+                settings,
+                open_dashboard(settings, caller, pictures.dashboard),
+                SharedReads.for_settings(settings),
+            )
             assert images.locate_image(settings, data, "gallery", row).path == (
                 "run_1/plots/wide.png"
             )
@@ -235,7 +244,11 @@ def test_images_in_s3_are_fetched_through_the_storage_and_cached(
     ingest_project(load_project(project), settings)
     with session_scope(settings.resolved_database_url) as session:
         dashboard = import_dashboard(session, LOCAL_ADMIN, "pictures", DASHBOARD, "p.yaml").id
-    data = DashboardData(settings, open_dashboard(settings, LOCAL_ADMIN, dashboard))
+    data = DashboardData(
+        settings,
+        open_dashboard(settings, LOCAL_ADMIN, dashboard),
+        SharedReads.for_settings(settings),
+    )
     page = images.gallery_page(settings, data, "gallery", FilterState(), 100)
     problems = {i.caption: i.problem for i in page.items}
     assert problems["Wide PNG"] is None

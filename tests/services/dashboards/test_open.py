@@ -14,6 +14,7 @@ from biovista.db.session import session_scope
 from biovista.errors import InvalidInputError, NotFoundError
 from biovista.models.dashboard import FigureComponent, FilterState, MetricComponent
 from biovista.models.loader import load_project
+from biovista.query.shared import SharedReads
 from biovista.services.accounts import grants as access
 from biovista.services.accounts.users import create_user
 from biovista.services.dashboards import documents as dashboards
@@ -83,7 +84,9 @@ def test_viewers_read_saved_components_only(
     world: tuple[Settings, uuid.UUID, dict[str, Principal]],
 ) -> None:
     settings, board, people = world
-    public = DashboardData(settings, open_dashboard(settings, None, board))
+    public = DashboardData(
+        settings, open_dashboard(settings, None, board), SharedReads.for_settings(settings)
+    )
     saved = public.opened.spec.component("birds")
     assert public.metric_for(saved, FilterState()) is not None
     unsaved = MetricComponent(id="birds", collection="demographics", agg="count")
@@ -95,7 +98,11 @@ def test_viewers_read_saved_components_only(
         )
     with pytest.raises(ForbiddenError):
         public.sample_rows("demographics", [], 5)
-    editor = DashboardData(settings, require_editor(settings, people["editor"], board))
+    editor = DashboardData(
+        settings,
+        require_editor(settings, people["editor"], board),
+        SharedReads.for_settings(settings),
+    )
     assert editor.metric_for(unsaved, FilterState()) is not None
     assert editor.sample_rows("demographics", [], 5).height == 5
 
@@ -104,7 +111,9 @@ def test_tables_sort_and_filter_by_shown_columns_only(
     world: tuple[Settings, uuid.UUID, dict[str, Principal]],
 ) -> None:
     settings, board, _ = world
-    data = DashboardData(settings, open_dashboard(settings, None, board))
+    data = DashboardData(
+        settings, open_dashboard(settings, None, board), SharedReads.for_settings(settings)
+    )
     page, _ = data.table("narrow", FilterState(), 0, 5, [("species", True)], None)
     assert page.columns == ["species", "bill_length_mm"]
     with pytest.raises(InvalidInputError, match="does not show 'body_mass_g'"):

@@ -10,7 +10,7 @@ from biovista.config import Settings
 from biovista.db.session import session_scope
 from biovista.models.dashboard import FilterState
 from biovista.models.loader import load_project
-from biovista.query.cache import cache_for, clear_caches
+from biovista.query.shared import SharedReads
 from biovista.services.dashboards import codec as render_codec
 from biovista.services.dashboards.documents import import_dashboard
 from biovista.services.dashboards.open import OpenedDashboard, open_dashboard
@@ -55,10 +55,10 @@ def opened(settings: Settings) -> OpenedDashboard:
     return open_dashboard(settings, LOCAL_ADMIN, dashboard_id)
 
 
-def answers(settings: Settings, state: FilterState) -> dict[str, Any]:
+def answers(settings: Settings, reads: SharedReads, state: FilterState) -> dict[str, Any]:
     """Every answer; the table's first page as its size (two ingests of the same files may
     store rows in another order) and point rows without their ids, sorted."""
-    results = render(settings, opened(settings), state).results
+    results = render(settings, reads, opened(settings), state).results
     assert not [r.error for r in results.values() if r.error]
     found = {cid: render_codec.as_json(r.value) for cid, r in results.items()}
     found["rows"]["rows"] = len(found["rows"]["rows"])
@@ -67,11 +67,11 @@ def answers(settings: Settings, state: FilterState) -> dict[str, Any]:
 
 
 def test_a_new_ingest_is_never_answered_from_the_cache(tmp_path: Path) -> None:
-    clear_caches()
     settings, project = penguins(tmp_path)
-    before = render(settings, opened(settings), FEMALE).results
+    reads = SharedReads.for_settings(settings)
+    before = render(settings, reads, opened(settings), FEMALE).results
     assert before["birds"].value.value == 165
-    again = render(settings, opened(settings), FEMALE).results
+    again = render(settings, reads, opened(settings), FEMALE).results
     assert again["birds"].cached and again["masses"].cached
     runs = project.parent / "data"
     physical = next(runs.glob("run_1_*/physical_features.csv"))
@@ -79,31 +79,32 @@ def test_a_new_ingest_is_never_answered_from_the_cache(tmp_path: Path) -> None:
     physical.write_text(physical.read_text() + "adelie_999,40.0,18.0,190.0,4000.0\n")
     demographics.write_text(demographics.read_text() + "adelie_999,Dream,female,2009,Adelie\n")
     ingest_project(load_project(project), settings)
-    after = render(settings, opened(settings), FEMALE).results
+    after = render(settings, reads, opened(settings), FEMALE).results
     assert not after["birds"].cached
     assert (after["birds"].value.value, after["birds"].value.unfiltered) == (166, 343)
     assert after["rows"].value.total == 166
 
 
 def test_memory_and_storage_give_the_same_answers(tmp_path: Path) -> None:
-    clear_caches()
     in_memory, _ = penguins(tmp_path / "memory")
     scanned, _ = penguins(tmp_path / "scanned", hot_tables_max_bytes=0, cache_max_bytes=0)
+    memory_reads = SharedReads.for_settings(in_memory)
+    scanned_reads = SharedReads.for_settings(scanned)
     for state in (FilterState(), FEMALE):
-        assert answers(in_memory, state) == answers(scanned, state)
-    assert not any(r.cached for r in render(scanned, opened(scanned), FEMALE).results.values())
+        assert answers(in_memory, memory_reads, state) == answers(scanned, scanned_reads, state)
+    again = render(scanned, scanned_reads, opened(scanned), FEMALE).results
+    assert not any(r.cached for r in again.values())
 
 
 def test_results_are_shared_between_processes_through_redis(tmp_path: Path, redis_url: str) -> None:
-    clear_caches()
     settings, _ = penguins(tmp_path, redis_url=redis_url)
-    shared = cache_for(settings)
+    reads = SharedReads.for_settings(settings)
     try:
-        first = render(settings, opened(settings), FEMALE).results
+        first = render(settings, reads, opened(settings), FEMALE).results
         assert not first["mass"].cached
-        clear_caches()  # a new process: an empty memory, the same Redis
-        second = render(settings, opened(settings), FEMALE).results
+        elsewhere = SharedReads.for_settings(settings)  # another process: the same Redis
+        second = render(settings, elsewhere, opened(settings), FEMALE).results
         assert second["mass"].cached and second["bills"].cached
         assert second["mass"].value == first["mass"].value
     finally:
-        shared.clear()
+        reads.cache.clear()

@@ -13,6 +13,7 @@ from biovista.auth.policy import Principal
 from biovista.auth.tokens import verify_access_token
 from biovista.config import Settings
 from biovista.services.dashboards.screenshots import (
+    Browsers,
     SnapshotUnavailableError,
     ViewRequest,
     browser_credential,
@@ -28,7 +29,7 @@ def settings(tmp_path: Path, **changes: object) -> Settings:
 
 def test_no_chromium_anywhere_says_how_to_configure_one(tmp_path: Path) -> None:
     with pytest.raises(SnapshotUnavailableError) as raised:
-        snapshot(settings(tmp_path, chromium_path=None), VIEW)
+        snapshot(settings(tmp_path, chromium_path=None), Browsers(), VIEW)
     assert str(raised.value) == (
         "PNG and PDF exports need Chromium on the server and none was found: install "
         "Chromium (e.g. the Debian package chromium) or set BIOVISTA_CHROMIUM_PATH to a "
@@ -41,7 +42,7 @@ def test_a_configured_path_that_is_no_program_is_named_as_the_setting(tmp_path: 
     text_file.write_text("not a program")
     for path in (str(tmp_path / "missing"), str(text_file), str(tmp_path)):
         with pytest.raises(SnapshotUnavailableError) as raised:
-            snapshot(settings(tmp_path, chromium_path=path), VIEW)
+            snapshot(settings(tmp_path, chromium_path=path), Browsers(), VIEW)
         assert "the configured BIOVISTA_CHROMIUM_PATH is not an executable file" in str(
             raised.value
         )
@@ -52,7 +53,9 @@ def test_a_chromium_that_does_not_start_is_unavailable_not_a_crash(tmp_path: Pat
     broken.write_text("#!/bin/sh\nexit 1\n")
     broken.chmod(0o755)
     with pytest.raises(SnapshotUnavailableError) as raised:
-        snapshot(settings(tmp_path, chromium_path=str(broken), snapshot_timeout=60), VIEW)
+        snapshot(
+            settings(tmp_path, chromium_path=str(broken), snapshot_timeout=60), Browsers(), VIEW
+        )
     assert str(raised.value).startswith("Chromium is configured but does not start")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,10 +20,10 @@ from biovista.db.session import session_scope
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
 from biovista.services.accounts import grants as access
 from biovista.services.accounts.users import create_user
-from biovista.services.samples import hashes as running_hashes
 from biovista.services.samples import records as samples
 from biovista.services.samples import resumable as chunked_uploads
 from biovista.services.samples import types as sample_types
+from biovista.services.samples.hashes import RunningHashes
 from biovista.services.samples.resumable import ChecksumMismatchError, OffsetMismatchError
 
 PASSWORD = "a long enough password"
@@ -38,6 +38,8 @@ class World:
     editor: Principal
     viewer: Principal
     stranger: Principal
+    hashes: RunningHashes = field(default_factory=RunningHashes)
+    """This process's running checksums (its runtime's)."""
 
     def uploads(self) -> Path:
         return self.settings.data_dir / "uploads" / "liver"
@@ -82,7 +84,7 @@ def open_upload(world: World, sha256: str | None = DIGEST, **extra: str) -> uuid
 def put(world: World, session_id: uuid.UUID, offset: int, data: bytes) -> UploadSession:
     with session_scope(world.url) as session:
         return chunked_uploads.put_chunk(
-            session, world.settings, world.editor, "liver", session_id, offset, [data]
+            session, world.settings, world.editor, "liver", session_id, offset, [data], world.hashes
         )
 
 
@@ -128,7 +130,7 @@ def test_a_gap_is_refused_with_the_offset_to_resume_from(world: World) -> None:
 def test_the_checksum_is_recomputed_when_the_running_one_is_lost(world: World) -> None:
     session_id = open_upload(world)
     put(world, session_id, 0, DATA[:5000])
-    running_hashes.forget(session_id)  # as if another process had received the first half
+    world.hashes.forget(session_id)  # as if another process had received the first half
     assert put(world, session_id, 5000, DATA[5000:]).sha256 == DIGEST
 
 

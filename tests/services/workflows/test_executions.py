@@ -19,6 +19,7 @@ from biovista.db.migrate import ensure_schema
 from biovista.db.models import Collection, Execution, Ingestion
 from biovista.db.session import session_scope
 from biovista.errors import ConflictError, InvalidInputError
+from biovista.runtime import handlers_for
 from biovista.services.samples.records import attach_file, create_sample
 from biovista.services.samples.types import create_sample_type
 from biovista.services.workflows import executions
@@ -58,7 +59,7 @@ def settings(tmp_path: Path) -> Iterator[Settings]:
 
 @pytest.fixture
 def runner(settings: Settings) -> Iterator[ThreadRunner]:
-    runner = ThreadRunner(settings)
+    runner = ThreadRunner(settings, handlers_for(settings))
     yield runner
     runner.shutdown()
 
@@ -212,7 +213,7 @@ def test_bad_launches_are_refused_with_reasons(settings: Settings, runner: Threa
 
 def test_a_queued_execution_cancelled_never_starts(settings: Settings) -> None:
     """With one task at a time, the second launch waits; cancelled there, it ends at once."""
-    runner = ThreadRunner(settings.model_copy(update={"task_workers": 1}))
+    runner = ThreadRunner(settings.model_copy(update={"task_workers": 1}), handlers_for(settings))
     try:
         busy = launch(settings, runner, sleep=60)
         waiting = launch(settings, runner)

@@ -14,6 +14,7 @@ from biovista.auth.keys import KeyRing
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.config import Settings
 from biovista.errors import InvalidInputError, NotFoundError
+from biovista.runtime import Runtime
 from biovista.web.common import callback_guard
 from biovista.web.common.callback_guard import reference, references
 from biovista.web.common.cookie_auth import WebContext
@@ -23,7 +24,7 @@ def _app(tmp_path: Path) -> Dash:
     app = Dash("guarded", suppress_callback_exceptions=True)
     app.layout = html.Div(id="root")
     settings = Settings(data_dir=tmp_path)
-    context = WebContext(settings, KeyRing(tmp_path / "keys"), LoginLimiter())
+    context = WebContext(settings, KeyRing(tmp_path / "keys"), LoginLimiter(), Runtime(settings))
     callback_guard.install(app, context)
 
     @app.callback(

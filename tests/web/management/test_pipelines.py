@@ -23,6 +23,7 @@ from biovista.config import Settings
 from biovista.db.models import Workflow
 from biovista.db.session import session_scope
 from biovista.errors import NotFoundError
+from biovista.runtime import handlers_for
 from biovista.services.accounts.grants import grant_role
 from biovista.services.samples.records import attach_file, create_sample, list_samples
 from biovista.services.samples.types import create_sample_type, get_sample_type
@@ -208,7 +209,7 @@ def test_a_viewer_only_looks_while_an_editor_cancels(
 ) -> None:
     base, settings = pipeline
     reader = fresh_user(settings)
-    runner = ThreadRunner(settings)
+    runner = ThreadRunner(settings, handlers_for(settings))
     with session_scope(settings.resolved_database_url) as session:
         grant_role(session, LOCAL_ADMIN, WORKFLOW, "viewer", user_email=reader)
         started = executions.launch(

@@ -13,6 +13,7 @@ from biovista.api.app import create_app
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.db.session import session_scope
 from biovista.models.dashboard import FilterState
+from biovista.query.shared import SharedReads
 from biovista.services.accounts.grants import grant_role
 from biovista.services.accounts.users import create_user
 from biovista.services.dashboards import gallery as images
@@ -38,7 +39,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
 
 def rows(pictures: Pictures) -> dict[str, int]:
     opened = open_dashboard(pictures.settings, LOCAL_ADMIN, pictures.dashboard)
-    data = DashboardData(pictures.settings, opened)
+    data = DashboardData(pictures.settings, opened, SharedReads.for_settings(pictures.settings))
     page = images.gallery_page(pictures.settings, data, "gallery", FilterState(), 100)
     return {item.caption: item.row for item in page.items}
 

@@ -51,10 +51,11 @@ from biovista.query import (
     partials,
     table_page,
 )
-from biovista.query.cache import NoCache, cache_for, result_key
+from biovista.query.cache import NoCache, result_key
 from biovista.query.conditions import ROW_COLUMN
-from biovista.query.hot import TableVersion, hot_tables
+from biovista.query.hot import TableVersion
 from biovista.query.plan import RequestPlan
+from biovista.query.shared import SharedReads
 from biovista.services.dashboards import documents as dashboards
 from biovista.storage.tables import TableStore
 
@@ -158,18 +159,20 @@ class DashboardData:
     """Reads for one opened dashboard; each method answers one component.
 
     Every filter state gets one :class:`RequestPlan`, so the components read under it share
-    their link key sets and filtered frames; tables are read from memory when they fit."""
+    their link key sets and filtered frames; tables are read from memory when they fit (the
+    runtime's ``reads`` hold the hot tables, the cache and the partials builder)."""
 
-    def __init__(self, settings: Settings, opened: OpenedDashboard) -> None:
+    def __init__(self, settings: Settings, opened: OpenedDashboard, reads: SharedReads) -> None:
         self.opened = opened
         self.settings = settings
+        self.reads = reads
         store = TableStore(settings)
         options = tuple(sorted(store.storage_options.items()))
         self.tables = {
             name: TableVersion(store.uri(key), opened.table_versions.get(name, 0), options)
             for name, key in opened.table_keys.items()
         }
-        self._hot = hot_tables(settings)
+        self._hot = reads.hot
         self._plans: dict[str, RequestPlan] = {}
         self._lock = threading.Lock()
 
@@ -276,16 +279,16 @@ class DashboardData:
         what = spec.model_dump(mode="json", exclude={"id", "title", "layout", "unit"})
         bins = None if scale is None else [scale.low, scale.width, scale.count]
         name = result_key("partials", partials.FORMAT, table.uri, table.version, what, key, bins)
-        cache = cache_for(self.settings)
+        cache = self.reads.cache
         if isinstance(cache, NoCache):  # nowhere to keep them: a full pass each time
             return None
         found = partials.stored(cache, name)
         if found is not None:
             return found, kept
         if kept.column is None:  # unfiltered: answering directly is cheaper; build for later
-            partials.build_later(cache, name, source, spec, key, scale)
+            self.reads.partials.build_later(cache, name, source, spec, key, scale)
             return None
-        return partials.build(cache, name, source, spec, key, scale), kept
+        return self.reads.partials.build(cache, name, source, spec, key, scale), kept
 
     def _link_columns(self, collection: str) -> list[str]:
         ends = [end for link in self.opened.links for end in (link.source, link.target)]

@@ -1,28 +1,28 @@
 """Render a whole dashboard for one filter state: every component's result, or its error.
 
 This is what a viewer waits for after each filter change, so it is one call: the components
-run concurrently on a thread pool (polars releases the GIL while it computes), they share the
-request's filtered frames through one :class:`RequestPlan`, and each result is cached under
-the versions of the tables it read, its spec and the conditions that reach it. A cached
-result can therefore never be stale: a new ingest makes new table versions, hence new keys.
-The Dash viewer calls :func:`render` in-process; the API serves the same results as JSON.
+run concurrently on the runtime's render pool (polars releases the GIL while it computes),
+they share the request's filtered frames through one :class:`RequestPlan`, and each result
+is cached under the versions of the tables it read, its spec and the conditions that reach
+it. A cached result can therefore never be stale: a new ingest makes new table versions,
+hence new keys. The Dash viewer calls :func:`render` in-process; the API serves the same
+results as JSON.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from biovista.config import Settings
 from biovista.errors import BiovistaError
 from biovista.models.dashboard import FilterState
-from biovista.query.cache import cache_for, result_key
+from biovista.query.cache import result_key
 from biovista.query.links import connected
+from biovista.query.shared import SharedReads
 from biovista.services.dashboards import codec as render_codec
 from biovista.services.dashboards.open import (
     DashboardData,
@@ -30,13 +30,9 @@ from biovista.services.dashboards.open import (
     open_every_dashboard,
 )
 
-WORKERS = max(2, os.cpu_count() or 2)
-"""One component per core at a time: polars parallelises within each, and more at once
-only adds memory (their intermediate columns) without adding speed."""
 DATA_TYPES = ("figure", "metric", "table", "filter", "image", "multiqc")
 
 _LOG = logging.getLogger(__name__)
-_POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="biovista-render")
 
 
 @dataclass(frozen=True)
@@ -59,6 +55,7 @@ class Rendered:
 
 def render(
     settings: Settings,
+    reads: SharedReads,
     opened: OpenedDashboard,
     state: FilterState,
     *,
@@ -73,7 +70,7 @@ def render(
     their points (the viewer's 'show all')."""
     limit = max_points or settings.max_points
     started = time.perf_counter()
-    data = data or DashboardData(settings, opened)
+    data = data or DashboardData(settings, opened, reads)
     wanted = set(only) if only is not None else None
     chosen = [
         c
@@ -82,9 +79,9 @@ def render(
     ]
     chosen.sort(key=_expected_cost, reverse=True)  # the longest first: the shortest tail
     everything = set(full)
-    cache = cache_for(settings)
+    cache = reads.cache
     jobs = [
-        _POOL.submit(_one, data, cache, c, state, limit if c.id not in everything else 0)
+        reads.pool.submit(_one, data, cache, c, state, limit if c.id not in everything else 0)
         for c in chosen
     ]
     results = {job.result().id: job.result() for job in jobs}
@@ -148,7 +145,7 @@ def _since(started: float) -> float:
     return time.perf_counter() - started
 
 
-def warm(settings: Settings) -> int:
+def warm(settings: Settings, reads: SharedReads) -> int:
     """Render every dashboard unfiltered, so that the first viewers after a start find the
     tables in memory, the results cached and the partials and orders being built. Returns
     how many dashboards were warmed; a dashboard that fails is skipped (its viewers will see
@@ -156,7 +153,7 @@ def warm(settings: Settings) -> int:
     warmed = 0
     for opened in open_every_dashboard(settings):
         try:
-            render(settings, opened, FilterState())
+            render(settings, reads, opened, FilterState())
         except BiovistaError:
             _LOG.warning("could not warm dashboard %s", opened.id, exc_info=True)
             continue

@@ -112,9 +112,28 @@ THEME = """(() => {
 })()"""
 
 log = logging.getLogger(__name__)
-_ADMITTED = threading.BoundedSemaphore(MAX_ADMITTED)
-_BROWSERS: dict[str, _BrowserThread] = {}
-_BROWSERS_LOCK = threading.Lock()
+
+
+class Browsers:
+    """The browsers one process draws with (one per Chromium executable, started on first
+    use) and how many exports it admits at once. One per runtime; ``close`` ends them."""
+
+    def __init__(self) -> None:
+        self.admitted = threading.BoundedSemaphore(MAX_ADMITTED)
+        self._threads: dict[str, _BrowserThread] = {}
+        self._lock = threading.Lock()
+
+    def browser(self, executable: str) -> _BrowserThread:
+        with self._lock:
+            if executable not in self._threads:
+                self._threads[executable] = _BrowserThread(executable)
+            return self._threads[executable]
+
+    def close(self) -> None:
+        with self._lock:
+            threads, self._threads = list(self._threads.values()), {}
+        for thread in threads:
+            thread.close()
 
 
 class SnapshotUnavailableError(BiovistaError):
@@ -160,30 +179,23 @@ def browser_credential(
     return token
 
 
-def snapshot(settings: Settings, view: ViewRequest) -> bytes:
+def snapshot(settings: Settings, browsers: Browsers, view: ViewRequest) -> bytes:
     """The view drawn as PNG or PDF bytes, within ``settings.snapshot_timeout`` seconds."""
     executable = _executable(settings)
-    if not _ADMITTED.acquire(blocking=False):
+    if not browsers.admitted.acquire(blocking=False):
         raise SnapshotBusyError(
             f"{MAX_ADMITTED} exports are being drawn already; "
             f"try again in {BUSY_RETRY_SECONDS} seconds"
         )
     try:
         job = _Job(view, time.monotonic() + settings.snapshot_timeout, settings.snapshot_timeout)
-        _browser(executable).submit(job)
+        browsers.browser(executable).submit(job)
         try:
             return job.result.result(timeout=settings.snapshot_timeout + 10)
         except FutureTimeout:
             raise job.timed_out() from None
     finally:
-        _ADMITTED.release()
-
-
-def _browser(executable: str) -> _BrowserThread:
-    with _BROWSERS_LOCK:
-        if executable not in _BROWSERS:
-            _BROWSERS[executable] = _BrowserThread(executable)
-        return _BROWSERS[executable]
+        browsers.admitted.release()
 
 
 def _executable(settings: Settings) -> str:
@@ -225,7 +237,7 @@ class _BrowserThread:
 
     def __init__(self, executable: str) -> None:
         self._executable = executable
-        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         threading.Thread(target=self._serve, name="snapshot-browser", daemon=True).start()
@@ -233,9 +245,19 @@ class _BrowserThread:
     def submit(self, job: _Job) -> None:
         self._jobs.put(job)
 
+    def close(self) -> None:
+        """Stop after the jobs already queued (Playwright's objects close on their thread)."""
+        self._jobs.put(None)
+
     def _serve(self) -> None:
-        while True:  # never ends: every failure is the job's, the next job starts afresh
+        while True:  # until closed: every failure is the job's, the next job starts afresh
             job = self._jobs.get()
+            if job is None:
+                if self._browser is not None:
+                    with contextlib.suppress(Exception):
+                        self._browser.close()
+                self._stop_driver()
+                return
             try:
                 job.result.set_result(_draw(self._launched(job), job))
             except BiovistaError as exc:

@@ -16,7 +16,7 @@ from biovista.db.models import Ingestion, utcnow
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
 from biovista.models.loader import load_project
-from biovista.tasks import TaskContext, TaskRunner, enqueue, handler
+from biovista.tasks import TaskContext, TaskRunner, enqueue
 
 
 def start_ingest(
@@ -60,8 +60,8 @@ def enqueue_ingest(
     )
 
 
-@handler("ingest")
-def _ingest_task(context: TaskContext) -> dict[str, Any]:
+def ingest_task(context: TaskContext) -> dict[str, Any]:
+    """The ``ingest`` task: run the queued ingestion named in the params."""
     params = context.params
     ingestion_id = uuid.UUID(params["ingestion_id"])
     status = run_ingestion(context.settings, Path(params["source"]), params["full"], ingestion_id)

@@ -30,7 +30,7 @@ from biovista.auth.policy import Action, Principal, authorize_project
 from biovista.config import Settings
 from biovista.db.models import Project, Sample, UploadSession, as_utc, utcnow
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
-from biovista.services.samples import hashes as running_hashes
+from biovista.services.samples.hashes import RunningHashes, sha256_of
 from biovista.services.samples.records import attach_file
 from biovista.services.samples.uploads import check_path
 from biovista.storage.sources import uploads_folder
@@ -95,7 +95,7 @@ def open_session(
     session.flush()
     partial_path(settings, opened.id).touch()
     if size == 0:
-        _finish(session, settings, project, opened, hashlib.sha256().hexdigest())
+        _finish(session, settings, None, project, opened, hashlib.sha256().hexdigest())
     return opened
 
 
@@ -147,12 +147,13 @@ def cancel_session(
     principal: Principal,
     project_name: str,
     session_id: uuid.UUID,
+    hashes: RunningHashes,
 ) -> None:
     """Give up an open upload (editors): its partial file is deleted at once."""
     project = authorize_project(session, principal, project_name, Action.EDIT)
     opened = _session(session, project, session_id)
     if opened.status == "open":
-        _fail(settings, opened, "cancelled by the client")
+        _fail(settings, hashes, opened, "cancelled by the client")
 
 
 async def put_chunk_async(
@@ -163,10 +164,11 @@ async def put_chunk_async(
     session_id: uuid.UUID,
     offset: int,
     chunks: AsyncIterator[bytes],
+    hashes: RunningHashes,
 ) -> UploadSession:
     """``put_chunk`` for a body read as it arrives (the API). The last chunk's checks run
     in a worker thread: re-reading a large file must not stall the server's event loop."""
-    chunk = _begin(session, settings, principal, project_name, session_id, offset)
+    chunk = _begin(session, settings, hashes, principal, project_name, session_id, offset)
     if isinstance(chunk, UploadSession):
         return chunk
     with chunk:
@@ -183,13 +185,14 @@ def put_chunk(
     session_id: uuid.UUID,
     offset: int,
     chunks: Iterable[bytes],
+    hashes: RunningHashes,
 ) -> UploadSession:
     """Write a chunk that starts at byte ``offset`` of the file (editors).
 
     Bytes the server already has are skipped, so sending a chunk twice changes nothing; a
     chunk starting past them is refused with ``OffsetMismatchError`` (where to resume). The
     chunk that completes the file has its size and checksum checked before it is moved."""
-    chunk = _begin(session, settings, principal, project_name, session_id, offset)
+    chunk = _begin(session, settings, hashes, principal, project_name, session_id, offset)
     if isinstance(chunk, UploadSession):
         return chunk
     with chunk:
@@ -203,12 +206,18 @@ class _Chunk:
     the running checksum; closing releases the lock."""
 
     def __init__(
-        self, project: Project, opened: UploadSession, handle: IO[bytes], offset: int
+        self,
+        project: Project,
+        opened: UploadSession,
+        handle: IO[bytes],
+        offset: int,
+        hashes: RunningHashes,
     ) -> None:
         self.project, self.opened, self.handle = project, opened, handle
         self.position = offset
         self.received = handle.seek(0, os.SEEK_END)
-        self.hasher = running_hashes.hasher_at(opened.id, self.received)
+        self.hashes = hashes
+        self.hasher = hashes.hasher_at(opened.id, self.received)
 
     def __enter__(self) -> _Chunk:
         return self
@@ -231,7 +240,7 @@ class _Chunk:
         self.received += len(new)
         if self.hasher is not None:
             self.hasher.update(new)
-            running_hashes.advanced(self.opened.id, self.received, self.hasher)
+            self.hashes.advanced(self.opened.id, self.received, self.hasher)
 
     def end(self, session: Session, settings: Settings) -> UploadSession:
         self.handle.flush()
@@ -239,7 +248,7 @@ class _Chunk:
         opened.received, opened.expires_at = self.received, utcnow() + SESSION_TTL
         if self.received == opened.size:
             digest = self.hasher.hexdigest() if self.hasher is not None else None
-            _finish(session, settings, self.project, opened, digest)
+            _finish(session, settings, self.hashes, self.project, opened, digest)
         session.flush()
         return opened
 
@@ -247,6 +256,7 @@ class _Chunk:
 def _begin(
     session: Session,
     settings: Settings,
+    hashes: RunningHashes,
     principal: Principal,
     project_name: str,
     session_id: uuid.UUID,
@@ -263,7 +273,7 @@ def _begin(
             "open a new one"
         )
     if as_utc(opened.expires_at) < utcnow():
-        _fail(settings, opened, "expired")
+        _fail(settings, hashes, opened, "expired")
         session.commit()
         raise ConflictError(f"upload session {session_id} expired; open a new one")
     target = partial_path(settings, opened.id)
@@ -280,7 +290,7 @@ def _begin(
     session.refresh(opened)
     if not _same_file(handle, target):  # finished or failed just before the lock was ours
         handle.close()
-        return _begin(session, settings, principal, project_name, session_id, offset)
+        return _begin(session, settings, hashes, principal, project_name, session_id, offset)
     received = handle.seek(0, os.SEEK_END)
     if offset > received:
         handle.close()
@@ -289,12 +299,13 @@ def _begin(
             f"{received}",
             received,
         )
-    return _Chunk(project, opened, handle, offset)
+    return _Chunk(project, opened, handle, offset, hashes)
 
 
 def _finish(
     session: Session,
     settings: Settings,
+    hashes: RunningHashes | None,
     project: Project,
     opened: UploadSession,
     digest: str | None,
@@ -302,7 +313,7 @@ def _finish(
     """Check the whole file, then move it into the uploads folder (or fail the session)."""
     partial = partial_path(settings, opened.id)
     if digest is None:
-        digest = running_hashes.sha256_of(partial)
+        digest = sha256_of(partial)
     size = partial.stat().st_size
     wrong = None
     if size != opened.size:
@@ -312,7 +323,7 @@ def _finish(
             f"the SHA-256 of the bytes received is {digest}, the client announced {opened.sha256}"
         )
     if wrong is not None:
-        _fail(settings, opened, f"checksum mismatch: {wrong}")
+        _fail(settings, hashes, opened, f"checksum mismatch: {wrong}")
         session.commit()  # the failure is recorded although the request answers an error
         raise ChecksumMismatchError(
             f"upload of {opened.path!r} failed, {wrong}; the bytes were discarded, upload "
@@ -323,7 +334,8 @@ def _finish(
     partial.replace(target)
     opened.sha256, opened.status, opened.finished_at = digest, "complete", utcnow()
     opened.received = size
-    running_hashes.forget(opened.id)
+    if hashes is not None:
+        hashes.forget(opened.id)
     if opened.sample_id is not None:
         sample = session.get_one(Sample, opened.sample_id)
         attach_file(session, sample, opened.path, size, digest)
@@ -339,7 +351,7 @@ def clean_expired(session: Session, settings: Settings) -> int:
         )
     )
     for opened in expired:
-        _fail(settings, opened, "expired")
+        _fail(settings, None, opened, "expired")  # its hasher, if any, is let go when idle
     session.flush()
     return len(expired) + _clean_orphans(session, settings)
 
@@ -361,9 +373,13 @@ def _clean_orphans(session: Session, settings: Settings) -> int:
     return len(orphans)
 
 
-def _fail(settings: Settings, opened: UploadSession, reason: str) -> None:
+def _fail(
+    settings: Settings, hashes: RunningHashes | None, opened: UploadSession, reason: str
+) -> None:
+    """``hashes`` None: no hasher of the session's can be in memory here, or it is let go."""
     partial_path(settings, opened.id).unlink(missing_ok=True)
-    running_hashes.forget(opened.id)
+    if hashes is not None:
+        hashes.forget(opened.id)
     opened.status, opened.error, opened.finished_at = "failed", reason, utcnow()
 
 

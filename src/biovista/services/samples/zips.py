@@ -26,7 +26,7 @@ from biovista.errors import ConflictError, InvalidInputError, NotFoundError
 from biovista.services.samples import records as sample_service
 from biovista.services.samples.uploads import check_path
 from biovista.storage.sources import execution_outputs_folder, uploads_folder
-from biovista.tasks import TaskContext, TaskRunner, enqueue, handler
+from biovista.tasks import TaskContext, TaskRunner, enqueue
 
 ZIP_TTL_SECONDS = 24 * 3600
 """Finished zips are deleted a day after they were made."""
@@ -133,7 +133,6 @@ def zip_path(settings: Settings, task_id: uuid.UUID) -> Path:
     return settings.data_dir / "downloads" / f"{task_id}.zip"
 
 
-@handler("zip")
 def build_zip(context: TaskContext) -> dict[str, Any]:
     """Write the listed files into the task's zip, one progress event per file."""
     entries: list[list[str]] = context.params["entries"]

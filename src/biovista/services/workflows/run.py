@@ -27,12 +27,11 @@ from biovista.pipelines.events import Event, JobUpdate, Progress
 from biovista.services.workflows.executions import ACTIVE
 from biovista.services.workflows.registry import manifest_of
 from biovista.storage.sources import execution_outputs_folder
-from biovista.tasks import TaskContext, handler
+from biovista.tasks import TaskContext
 
 POLL_SECONDS = 0.5
 
 
-@handler("execution")
 def run_execution(context: TaskContext) -> dict[str, Any]:
     execution_id = uuid.UUID(context.params["execution_id"])
     try:

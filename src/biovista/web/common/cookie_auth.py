@@ -38,18 +38,24 @@ from biovista.services.accounts.cookies import (
 from biovista.services.accounts.logins import IssuedTokens
 
 if TYPE_CHECKING:
+    from biovista.runtime import Runtime
     from biovista.tasks import TaskRunner
 
 
 @dataclass(frozen=True)
 class WebContext:
     """What every web app shares with the API process: settings, signing keys, limiter,
-    and the task runner (pages that launch workflows queue on the API's own runner)."""
+    and the process's runtime (its caches and pools; pages that launch workflows queue on
+    the API's own task runner)."""
 
     settings: Settings
     keyring: KeyRing
     limiter: LoginLimiter
-    tasks: TaskRunner | None = None
+    runtime: Runtime
+
+    @property
+    def tasks(self) -> TaskRunner:
+        return self.runtime.tasks
 
 
 def current_principal(context: WebContext) -> Principal | None:

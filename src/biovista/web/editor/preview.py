@@ -29,7 +29,8 @@ def preview(context: Any, opened: OpenedDashboard, document: dict[str, Any]) -> 
     """What the component will show, or what is still missing, in words."""
     try:
         component = form.build(document)
-        return _rendered(DashboardData(context.settings, opened), opened, component)
+        data = DashboardData(context.settings, opened, context.runtime.reads)
+        return _rendered(data, opened, component)
     except (BiovistaError, ValidationError) as exc:
         return dmc.Alert(problem_text(exc), color="yellow", title="Not ready", id="preview-problem")
 

@@ -161,7 +161,7 @@ def render_page(
 ) -> Any:
     """The dashboard's tabs and cards; the editor passes its draggable grid as ``arrange``."""
     editable = arrange is not None
-    data = DashboardData(context.settings, opened)
+    data = DashboardData(context.settings, opened, context.runtime.reads)
     tools = [dmc.Button("Reset filters", id="reset", variant="default", size="xs")]
     if opened.can_edit and not editable:
         tools.append(
@@ -273,7 +273,7 @@ def register_data_callbacks(app: Dash, context: WebContext, opener: Opener = ope
         if not ref:
             return no_update, no_update, no_update, no_update, no_update, no_update
         opened = opener(context, ref)
-        data = DashboardData(context.settings, opened)
+        data = DashboardData(context.settings, opened, context.runtime.reads)
         state = FilterState.model_validate(state_data or {})
         graphs = _saved(opened, ctx.outputs_list[0], ("figure", "multiqc"))
         full = {
@@ -283,6 +283,7 @@ def register_data_callbacks(app: Dash, context: WebContext, opener: Opener = ope
         table_ids = _saved(opened, ctx.outputs_list[4], ("table", "multiqc"))
         rendered = render(
             context.settings,
+            context.runtime.reads,
             opened,
             state,
             only=[*graphs, *metric_ids],
@@ -311,7 +312,7 @@ def register_data_callbacks(app: Dash, context: WebContext, opener: Opener = ope
     def rows(request: Any, state_data: Any, ref: Any) -> Any:
         if not request or not ref:
             return no_update
-        data = DashboardData(context.settings, opener(context, ref))
+        data = DashboardData(context.settings, opener(context, ref), context.runtime.reads)
         cid = ctx.outputs_list["id"]["cid"]  # the guard checked its shape
         start, count, sort = _grid_request(request)
         state = FilterState.model_validate(state_data or {})

@@ -73,7 +73,7 @@ def install_routes(server: flask.Flask, context: WebContext) -> None:
     def export_html(dashboard_id: str) -> flask.Response:
         view = opened(dashboard_id)
         state = decode_state("?" + flask.request.query_string.decode())
-        page = standalone_html(DashboardData(context.settings, view), state)
+        page = standalone_html(DashboardData(context.settings, view, context.runtime.reads), state)
         return _download(page, "text/html", f"{view.title}.html")
 
     @server.get("/<dashboard_id>/csv/<component_id>")
@@ -81,7 +81,8 @@ def install_routes(server: flask.Flask, context: WebContext) -> None:
         view = opened(dashboard_id)
         state = decode_state("?" + flask.request.query_string.decode())
         try:
-            rows = DashboardData(context.settings, view).csv(component_id, state)
+            data = DashboardData(context.settings, view, context.runtime.reads)
+            rows = data.csv(component_id, state)
         except BiovistaError as exc:
             return flask.Response(str(exc), status=422, mimetype="text/plain")
         return _download(rows.decode(), "text/csv", f"{view.title}-{component_id}.csv")
@@ -103,7 +104,7 @@ def _picture(context: WebContext, title: str, where: str, fmt: Format) -> flask.
         cookies={ACCESS_COOKIE: token} if token else {},
     )
     try:
-        body = snapshots.snapshot(context.settings, view)
+        body = snapshots.snapshot(context.settings, context.runtime.browsers, view)
     except SnapshotBusyError as exc:
         return _text(str(exc), 503, {"Retry-After": str(snapshots.BUSY_RETRY_SECONDS)})
     except BiovistaError as exc:

@@ -66,7 +66,7 @@ def register_gallery_callbacks(
             return (no_update,) * 5
         cid = ctx.outputs_list[0]["id"]["cid"]
         presses = 0 if ctx.triggered_id == "state" else int(more or 0)
-        data = DashboardData(context.settings, opener(context, ref))
+        data = DashboardData(context.settings, opener(context, ref), context.runtime.reads)
         state = FilterState.model_validate(state_data or {})
         return (*_filled(context, data, ref, cid, state, presses), presses)
 

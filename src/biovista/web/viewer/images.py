@@ -68,7 +68,7 @@ def _answer(
     or file that is not a safe image)."""
     settings = context.settings
     try:
-        data = DashboardData(settings, opener())
+        data = DashboardData(settings, opener(), context.runtime.reads)
         stored = images.locate_image(settings, data, component_id, row)
         served = (
             images.thumbnail(settings, stored) if thumb else images.full_image(settings, stored)
