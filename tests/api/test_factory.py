@@ -13,12 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from biovista.db.task_models import Task
 from tests.server_process import serve_process
 from tests.services.dashboards.test_render import penguins
 
 from biovista.config import Settings
-from biovista.db.models import Dashboard
+from biovista.db.models import Dashboard, Task
 from biovista.db.session import session_scope
 from biovista.runtime import HANDLERS, Runtime, handlers_for
 from biovista.tasks import records
