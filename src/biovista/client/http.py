@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import typer
 
-from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
+from biovista.errors import BiovistaError, error_for_status
 
 
 def config_dir() -> Path:
@@ -98,12 +98,12 @@ class Remote:
 
 
 def _error(response: httpx.Response) -> BiovistaError:
+    """The server's answer as the error class its status stands for (see biovista.errors)."""
     try:
         detail = str(response.json().get("detail", response.text))
     except ValueError:
         detail = response.text[:200] or response.reason_phrase
-    if response.status_code == 404:
-        return NotFoundError(detail)
-    if response.status_code == 422:
-        return InvalidInputError(detail)
-    return BiovistaError(f"the server answered {response.status_code}: {detail}")
+    kind = error_for_status(response.status_code)
+    if kind is None:
+        return BiovistaError(f"the server answered {response.status_code}: {detail}")
+    return kind(detail)

@@ -19,9 +19,9 @@ import dash_mantine_components as dmc
 import flask
 from dash import Dash, Input, Output, State, dcc, html
 
-from biovista.auth.policy import Action, ForbiddenError, Principal, authorize_project
+from biovista.auth.policy import Action, Principal, allows, authorize_project
 from biovista.db.session import session_scope
-from biovista.errors import BiovistaError, ConflictError, InvalidInputError, NotFoundError
+from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
 from biovista.services.samples import records as samples
 from biovista.services.samples import resumable as chunked_uploads
 from biovista.web.common.cookie_auth import WebContext, current_principal
@@ -47,7 +47,8 @@ def samples_page(context: WebContext, principal: Principal, pathname: str | None
             found = samples.list_samples(session, principal, name)
             rows = [_row(s) for s in found]
             names = [s.name for s in found]
-            editor = _may_edit(session, principal, name)
+            project = authorize_project(session, principal, name, Action.VIEW)
+            editor = allows(session, principal, project.id, Action.EDIT)
     except BiovistaError as exc:
         return dmc.Alert(str(exc), color="red")
     table = (
@@ -87,14 +88,6 @@ def _row(sample: Any) -> Any:
         className="bv-sample",
         **{"data-sample": sample.name},
     )
-
-
-def _may_edit(session: Any, principal: Principal, name: str) -> bool:
-    try:
-        authorize_project(session, principal, name, Action.EDIT)
-    except ForbiddenError:
-        return False
-    return True
 
 
 def _upload_form(names: list[str]) -> Any:
@@ -202,16 +195,9 @@ def _answer(context: WebContext, work: Any) -> flask.Response:
         with session_scope(context.settings.resolved_database_url) as session:
             return _json(work(session, principal), 200)
     except chunked_uploads.OffsetMismatchError as exc:
-        return _json({"detail": str(exc), "received": exc.received}, 409)
+        return _json({"detail": str(exc), "received": exc.received}, exc.status)
     except BiovistaError as exc:
-        return _json({"detail": str(exc)}, _status(exc))
-
-
-def _status(exc: BiovistaError) -> int:
-    for kind, status in ((NotFoundError, 404), (ForbiddenError, 403), (ConflictError, 409)):
-        if isinstance(exc, kind):
-            return status
-    return 422 if isinstance(exc, InvalidInputError) else 400
+        return _json({"detail": str(exc)}, exc.status)
 
 
 def _body() -> Iterator[bytes]:
