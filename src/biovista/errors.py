@@ -1,8 +1,15 @@
-"""Domain errors shared by every layer; adapters turn them into exit codes or HTTP problems."""
+"""Domain errors shared by every layer; adapters turn them into exit codes or HTTP problems.
+
+Each error class carries its HTTP status and problem title once, as class attributes
+(``status``, ``title``): the API, the web apps and the client read them from here, and the
+client turns a status back into the class with :func:`error_for_status`. A subclass inherits
+its parent's status; its title is its own name without ``Error`` unless it sets one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -34,13 +41,39 @@ class Problem:
 class BiovistaError(Exception):
     """Base of every error we expect and explain to the user (never a traceback)."""
 
+    status: ClassVar[int] = 500
+    """The HTTP status it is answered with (a subclass with none of its own: its parent's)."""
+    title: ClassVar[str] = "Biovista"
+    """The problem document's ``title``."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "title" not in cls.__dict__:
+            cls.title = cls.__name__.removesuffix("Error")
+
+
+class AuthenticationError(BiovistaError):
+    """Missing, malformed, expired or revoked credentials (HTTP 401)."""
+
+    status = 401
+
+
+class ForbiddenError(BiovistaError):
+    """The caller may see this but not do this (HTTP 403)."""
+
+    status = 403
+
 
 class NotFoundError(BiovistaError):
-    """A project, collection or other resource does not exist."""
+    """A project, collection or other resource does not exist (HTTP 404)."""
+
+    status = 404
 
 
 class InvalidInputError(BiovistaError):
-    """User input was rejected; ``problems`` lists everything found at once."""
+    """User input was rejected; ``problems`` lists everything found at once (HTTP 422)."""
+
+    status = 422
 
     def __init__(self, summary: str, problems: list[Problem] | None = None) -> None:
         super().__init__(summary)
@@ -56,6 +89,23 @@ class InvalidInputError(BiovistaError):
 class ConflictError(InvalidInputError):
     """The resource already exists (HTTP 409)."""
 
+    status = 409
+
 
 class StorageError(BiovistaError):
-    """The data store could not be read or written."""
+    """The data store could not be read or written (HTTP 500)."""
+
+
+ANSWERED: tuple[type[BiovistaError], ...] = (
+    AuthenticationError,
+    ForbiddenError,
+    NotFoundError,
+    ConflictError,
+    InvalidInputError,
+)
+"""The errors a client recognises by the status a server answered with."""
+
+
+def error_for_status(status: int) -> type[BiovistaError] | None:
+    """The error class a server's ``status`` stands for; None for one of no class of ours."""
+    return next((kind for kind in ANSWERED if kind.status == status), None)

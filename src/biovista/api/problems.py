@@ -1,4 +1,8 @@
-"""Every error as an RFC 9457 problem document, with a precise ``detail``."""
+"""Every error as an RFC 9457 problem document, with a precise ``detail``.
+
+A domain error's status and title are its class's own (``BiovistaError.status`` and
+``.title``, see :mod:`biovista.errors`); nothing here maps one to the other.
+"""
 
 from __future__ import annotations
 
@@ -11,24 +15,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from biovista.auth.policy import ForbiddenError
-from biovista.auth.tokens import AuthenticationError
-from biovista.errors import BiovistaError, ConflictError, InvalidInputError, NotFoundError
+from biovista.errors import BiovistaError, InvalidInputError
 from biovista.services.accounts.logins import TooManyAttemptsError
-
-STATUS: list[tuple[type[BiovistaError], int]] = [
-    (AuthenticationError, 401),
-    (ForbiddenError, 403),
-    (NotFoundError, 404),
-    (ConflictError, 409),
-    (InvalidInputError, 422),
-    (TooManyAttemptsError, 429),
-]
-
-
-def status_for(exc: BiovistaError) -> int:
-    """The HTTP status of a domain error; the web apps answer with the same mapping."""
-    return next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
 
 
 class FieldError(BaseModel):
@@ -74,7 +62,7 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
 
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BiovistaError)
-    status = status_for(exc)
+    status = exc.status
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidInputError) and exc.problems:
         extra["errors"] = [
@@ -87,7 +75,7 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
             }
             for p in exc.problems
         ]
-    response = problem(status, type(exc).__name__.removesuffix("Error"), str(exc), **extra)
+    response = problem(status, exc.title, str(exc), **extra)
     if status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, TooManyAttemptsError):

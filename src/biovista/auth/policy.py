@@ -4,6 +4,11 @@ A project the caller cannot see does not exist for them (NotFoundError, HTTP 404
 same message as a truly missing one); one they can see but not change is ForbiddenError
 (HTTP 403). Server admins hold the owner role on every project. A token's scope caps what
 its holder's role allows: ``read`` only views, ``write`` also edits and shares.
+
+The rule comes in two forms, one built on the other: :func:`capabilities` and
+:func:`allows` answer whether (to draw a button, to pick what to show), and
+:func:`authorize_project` / :func:`authorize_dashboard` enforce it, raising with the reason.
+Nobody else compares roles or scopes: ask here.
 """
 
 from __future__ import annotations
@@ -16,14 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from biovista.db.models import Dashboard, GroupMember, Project, ProjectGrant
-from biovista.errors import BiovistaError, NotFoundError
+from biovista.errors import ForbiddenError as ForbiddenError
+from biovista.errors import NotFoundError
 
 ROLE_RANK = {"viewer": 1, "editor": 2, "owner": 3}
 SCOPE_RANK = {"read": 0, "write": 1, "admin": 2}
-
-
-class ForbiddenError(BiovistaError):
-    """The caller may see this but not do this (HTTP 403)."""
 
 
 class Action(StrEnum):
@@ -51,9 +53,12 @@ class Principal:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    def has_scope(self, needed: str) -> bool:
+        return SCOPE_RANK[self.scope] >= SCOPE_RANK[needed]
+
     def require_scope(self, needed: str) -> None:
-        if SCOPE_RANK[self.scope] < SCOPE_RANK[needed]:
-            raise ForbiddenError(f"this token's scope is {self.scope!r}; {needed!r} is needed")
+        if not self.has_scope(needed):
+            raise ForbiddenError(_scope_refusal(self.scope, needed))
 
     def require_admin(self) -> None:
         if not self.is_admin:
@@ -79,6 +84,43 @@ def project_role(session: Session, principal: Principal, project_id: uuid.UUID) 
     return max(roles, key=ROLE_RANK.__getitem__, default=None)
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What the caller may do on one project, and on each of its dashboards (they inherit
+    its roles): their role capped by their token's scope. ``role`` None: they cannot see it
+    (a public dashboard or a share link shows it to them all the same, read-only)."""
+
+    role: str | None
+    view: bool = False
+    edit: bool = False
+    manage: bool = False
+
+    def allows(self, action: Action) -> bool:
+        return {Action.VIEW: self.view, Action.EDIT: self.edit, Action.MANAGE: self.manage}[action]
+
+
+NOTHING = Capabilities(None)
+"""An anonymous caller's, or a share link's: nothing beyond what is public."""
+
+
+def capabilities(session: Session, principal: Principal, project_id: uuid.UUID) -> Capabilities:
+    """What the caller may do on a project (and its dashboards)."""
+    return capabilities_of(principal, project_role(session, principal, project_id))
+
+
+def capabilities_of(principal: Principal, role: str | None) -> Capabilities:
+    """What ``role`` on a project lets ``principal`` do, once their token's scope caps it."""
+    if role is None:
+        return NOTHING
+    granted = {action: _shortfall(principal, role, action, "") is None for action in Action}
+    return Capabilities(role, granted[Action.VIEW], granted[Action.EDIT], granted[Action.MANAGE])
+
+
+def allows(session: Session, principal: Principal, project_id: uuid.UUID, action: Action) -> bool:
+    """Whether the caller may do ``action`` on a project (or one of its dashboards)."""
+    return capabilities(session, principal, project_id).allows(action)
+
+
 def authorize_project(session: Session, principal: Principal, name: str, action: Action) -> Project:
     """The project, if the caller may do ``action`` on it."""
     project = session.scalar(select(Project).where(Project.name == name))
@@ -102,11 +144,24 @@ def authorize_dashboard(
 
 
 def _require(principal: Principal, role: str, action: Action, what: str) -> None:
-    """The role must rank high enough for the action, and the token's scope allow it."""
+    """Raise ForbiddenError with the reason when the caller may not do ``action``."""
+    reason = _shortfall(principal, role, action, what)
+    if reason is not None:
+        raise ForbiddenError(reason)
+
+
+def _shortfall(principal: Principal, role: str, action: Action, what: str) -> str | None:
+    """Why ``role`` does not allow ``action`` (too low, or the token's scope too narrow);
+    None when it does. The rule itself: both forms above ask it."""
     needed = NEEDED_ROLE[action]
     if ROLE_RANK[role] < ROLE_RANK[needed]:
-        raise ForbiddenError(f"your role on {what} is {role}; to {action} it you need {needed}")
-    principal.require_scope(NEEDED_SCOPE[action])
+        return f"your role on {what} is {role}; to {action} it you need {needed}"
+    scope = NEEDED_SCOPE[action]
+    return None if principal.has_scope(scope) else _scope_refusal(principal.scope, scope)
+
+
+def _scope_refusal(scope: str, needed: str) -> str:
+    return f"this token's scope is {scope!r}; {needed!r} is needed"
 
 
 def visible_projects(

@@ -9,15 +9,11 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from biovista.auth.keys import KeyRing
-from biovista.errors import BiovistaError
+from biovista.errors import AuthenticationError as AuthenticationError
 
 ISSUER = "biovista"
 AUDIENCE = "biovista"
 ACCESS_TTL = timedelta(minutes=15)
-
-
-class AuthenticationError(BiovistaError):
-    """Missing, malformed, expired or revoked credentials (HTTP 401)."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import typer
 
-from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
+from biovista.errors import BiovistaError, error_for_status
 
 DEFAULT_TIMEOUT = 30.0
 TRANSFER_TIMEOUT = 120.0
@@ -119,12 +119,12 @@ class Remote:
 
 
 def _error(response: httpx.Response) -> BiovistaError:
+    """The server's answer as the error class its status stands for (see biovista.errors)."""
     try:
         detail = str(response.json().get("detail", response.text))
     except ValueError:
         detail = response.text[:200] or response.reason_phrase
-    if response.status_code == 404:
-        return NotFoundError(detail)
-    if response.status_code == 422:
-        return InvalidInputError(detail)
-    return BiovistaError(f"the server answered {response.status_code}: {detail}")
+    kind = error_for_status(response.status_code)
+    if kind is None:
+        return BiovistaError(f"the server answered {response.status_code}: {detail}")
+    return kind(detail)

@@ -20,7 +20,12 @@ from typing import Any
 import httpx
 
 from biovista.client.http import TRANSFER_TIMEOUT, http_client, send
-from biovista.errors import BiovistaError, InvalidInputError, NotFoundError, Problem
+from biovista.errors import (
+    BiovistaError,
+    InvalidInputError,
+    Problem,
+    error_for_status,
+)
 
 DEFAULT_CHUNK = 8 * 2**20
 HASH_BLOCK = 8 * 2**20
@@ -185,12 +190,14 @@ def _detail(response: httpx.Response) -> str:
 
 
 def server_error(response: httpx.Response, what: str) -> BiovistaError:
-    """The server's problem document as our own error, each listed problem kept."""
+    """The server's problem document as the error class its status stands for (see
+    biovista.errors), each listed problem kept."""
     detail = f"{what}: {_detail(response)}"
-    if response.status_code == 404:
-        return NotFoundError(detail)
-    if response.status_code == 422:
+    kind = error_for_status(response.status_code)
+    if kind is None:
+        return BiovistaError(f"the server answered {response.status_code}: {detail}")
+    if issubclass(kind, InvalidInputError):
         listed = _body(response).get("errors") or []
         problems = [Problem(e["message"], e.get("field") or "", e.get("line")) for e in listed]
-        return InvalidInputError(detail, problems)
-    return BiovistaError(f"the server answered {response.status_code}: {detail}")
+        return kind(detail, problems)
+    return kind(detail)

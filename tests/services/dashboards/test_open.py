@@ -80,6 +80,26 @@ def test_only_editors_open_a_dashboard_for_editing(
         require_editor(settings, people["editor"], uuid.uuid4())
 
 
+def test_the_viewer_offers_editing_and_sharing_as_the_policy_allows(
+    world: tuple[Settings, uuid.UUID, dict[str, Principal]],
+) -> None:
+    """A read-only token opens the dashboard read-only, whatever the role (admins too)."""
+    settings, board, people = world
+
+    def offered(principal: Principal | None) -> tuple[bool, bool]:
+        opened = open_dashboard(settings, principal, board)
+        return opened.can_edit, opened.can_share
+
+    assert offered(people["owner"]) == (True, True)
+    assert offered(people["editor"]) == (True, False)
+    assert offered(people["viewer"]) == (False, False)
+    assert offered(people["nobody"]) == (False, False)  # public: they see it, read-only
+    assert offered(None) == (False, False)
+    assert offered(LOCAL_ADMIN) == (True, True)
+    assert offered(replace(people["owner"], scope="read")) == (False, False)
+    assert offered(replace(LOCAL_ADMIN, scope="read")) == (False, False)
+
+
 def test_viewers_read_saved_components_only(
     world: tuple[Settings, uuid.UUID, dict[str, Principal]],
 ) -> None:

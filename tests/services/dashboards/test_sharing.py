@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy.orm import Session
 
-from biovista.auth.policy import LOCAL_ADMIN, ForbiddenError, Principal
+from biovista.auth.policy import LOCAL_ADMIN, Action, ForbiddenError, Principal, allows
 from biovista.db.migrate import upgrade
-from biovista.db.models import Project
+from biovista.db.models import Dashboard, Project
 from biovista.db.session import session_scope
 from biovista.errors import InvalidInputError, NotFoundError
 from biovista.services.accounts import grants as access
@@ -115,7 +115,7 @@ def test_the_dialog_state_tells_public_and_link(world: World) -> None:
 
 def exposure(world: World) -> tuple[bool, str | None]:
     with session_scope(world.url) as session:
-        record = dashboards.public_or_any(session, world.dashboard)
+        record = session.get_one(Dashboard, world.dashboard)
         return record.is_public, record.link_token_hash
 
 
@@ -181,12 +181,12 @@ def test_only_owners_and_admins_may_share(world: World) -> None:
     with session_scope(world.url) as session:
         project = session.query(Project).filter_by(name="birds").one()
         allowed = {
-            name: sharing.may_share(session, principal, project.id)
+            name: allows(session, principal, project.id, Action.MANAGE)
             for name, principal in world.people.items()
         }
-        admin = sharing.may_share(session, LOCAL_ADMIN, project.id)
+        admin = allows(session, LOCAL_ADMIN, project.id, Action.MANAGE)
         read_only = Principal(world.people["owner"].user_id, "user", "read")
-        read_token = sharing.may_share(session, read_only, project.id)
+        read_token = allows(session, read_only, project.id, Action.MANAGE)
     assert allowed == {
         "owner": True,
         "editor": False,

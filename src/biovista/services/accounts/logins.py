@@ -46,6 +46,8 @@ _SUCCESSOR_LABEL = b"biovista refresh successor v1:"
 class TooManyAttemptsError(BiovistaError):
     """Login refused for a while after repeated failures (HTTP 429)."""
 
+    status = 429
+
     def __init__(self, retry_after: float) -> None:
         super().__init__(f"too many failed logins; try again in {int(retry_after) + 1} s")
         self.retry_after = int(retry_after) + 1

@@ -98,6 +98,19 @@ def revoke_link(session: Session, principal: Principal, dashboard_id: uuid.UUID)
     authorize_dashboard(session, principal, dashboard_id, Action.MANAGE).link_token_hash = None
 
 
+def readable_dashboard(
+    session: Session, principal: Principal | None, dashboard_id: uuid.UUID
+) -> Dashboard:
+    """A dashboard the caller may read: through a role on its project, or because it is
+    public (also to someone signed in without a role there); else NotFoundError."""
+    if principal is not None:
+        try:
+            return authorize_dashboard(session, principal, dashboard_id, Action.VIEW)
+        except NotFoundError:
+            pass
+    return public_dashboard(session, dashboard_id)
+
+
 def public_dashboard(session: Session, dashboard_id: uuid.UUID) -> Dashboard:
     dashboard = session.get(Dashboard, dashboard_id)
     if dashboard is None or not dashboard.is_public:
@@ -144,11 +157,3 @@ def _checked(document: dict[str, Any], project: Project) -> dict[str, Any]:
     spec = with_layout(validate_document(document, "spec"))
     check_references(spec, project)
     return spec.model_dump(mode="json")
-
-
-def public_or_any(session: Session, dashboard_id: uuid.UUID) -> Dashboard:
-    """The record behind a dashboard the caller was already allowed to open."""
-    dashboard = session.get(Dashboard, dashboard_id)
-    if dashboard is None:
-        raise NotFoundError(f"no dashboard {dashboard_id}")
-    return dashboard

@@ -20,11 +20,13 @@ from typing import Any
 import polars as pl
 
 from biovista.auth.policy import (
+    NOTHING,
     Action,
+    Capabilities,
     ForbiddenError,
     Principal,
     authorize_dashboard,
-    project_role,
+    capabilities,
 )
 from biovista.config import Settings
 from biovista.db.models import Dashboard
@@ -59,8 +61,6 @@ from biovista.query.shared import SharedReads
 from biovista.services.dashboards import documents as dashboards
 from biovista.storage.tables import TableStore
 
-EDIT_ROLES = ("editor", "owner")
-
 
 @dataclass(frozen=True)
 class OpenedDashboard:
@@ -90,21 +90,14 @@ def open_dashboard(
     """Open by id (logged in, or public) or by share link; NotFoundError when not visible."""
     with session_scope(settings.resolved_database_url) as session:
         if link_token is not None:
-            dashboard = dashboards.shared_dashboard(session, link_token)
-            role = None
-        elif dashboard_id is None:
+            return _opened(dashboards.shared_dashboard(session, link_token), NOTHING)
+        if dashboard_id is None:
             raise NotFoundError("no dashboard was named")
-        elif principal is None:
-            dashboard = dashboards.public_dashboard(session, dashboard_id)
-            role = None
-        else:
-            dashboard = _visible(session, principal, dashboard_id)
-            role = (
-                "owner"
-                if principal.is_admin
-                else project_role(session, principal, dashboard.project_id)
-            )
-        return _opened(dashboard, role)
+        dashboard = dashboards.readable_dashboard(session, principal, dashboard_id)
+        allowed = (
+            NOTHING if principal is None else capabilities(session, principal, dashboard.project_id)
+        )
+        return _opened(dashboard, allowed)
 
 
 def require_editor(
@@ -118,24 +111,17 @@ def require_editor(
         raise NotFoundError(f"no dashboard {dashboard_id}")
     with session_scope(settings.resolved_database_url) as session:
         dashboard = authorize_dashboard(session, principal, dashboard_id, Action.EDIT)
-        return _opened(dashboard, project_role(session, principal, dashboard.project_id))
+        return _opened(dashboard, capabilities(session, principal, dashboard.project_id))
 
 
 def open_every_dashboard(settings: Settings) -> list[OpenedDashboard]:
     """Every dashboard, for the server's own use (warming its caches): never shown to anyone."""
     with session_scope(settings.resolved_database_url) as session:
-        return [_opened(d, None) for d in session.query(Dashboard).all()]
+        return [_opened(d, NOTHING) for d in session.query(Dashboard).all()]
 
 
-def _visible(session: Any, principal: Principal, dashboard_id: uuid.UUID) -> Dashboard:
-    """A logged-in user also sees public dashboards of projects they have no role in."""
-    try:
-        return authorize_dashboard(session, principal, dashboard_id, Action.VIEW)
-    except NotFoundError:
-        return dashboards.public_dashboard(session, dashboard_id)
-
-
-def _opened(dashboard: Dashboard, role: str | None) -> OpenedDashboard:
+def _opened(dashboard: Dashboard, allowed: Capabilities) -> OpenedDashboard:
+    """``allowed``: what the caller may do on its project (nothing through a link)."""
     project = dashboard.project
     ingested = [c for c in project.collections if c.delta_version is not None]
     return OpenedDashboard(
@@ -144,8 +130,8 @@ def _opened(dashboard: Dashboard, role: str | None) -> OpenedDashboard:
         project=project.name,
         spec=DashboardSpec.model_validate(dashboard.spec),
         revision=dashboard.revision,
-        can_edit=role in EDIT_ROLES,
-        can_share=role == "owner",
+        can_edit=allowed.edit,
+        can_share=allowed.manage,
         public=dashboard.is_public,
         table_keys={c.name: c.table_key for c in ingested},
         table_versions={c.name: int(c.delta_version or 0) for c in ingested},

@@ -139,6 +139,8 @@ class Browsers:
 class SnapshotUnavailableError(BiovistaError):
     """No browser can draw the view: none configured, or it does not start (HTTP 503)."""
 
+    status = 503
+
 
 class SnapshotBusyError(SnapshotUnavailableError):
     """Too many exports are being drawn at once; try again in a moment (HTTP 503)."""
@@ -147,9 +149,13 @@ class SnapshotBusyError(SnapshotUnavailableError):
 class SnapshotTimeoutError(BiovistaError):
     """The view did not finish drawing in time (HTTP 504)."""
 
+    status = 504
+
 
 class SnapshotFailedError(BiovistaError):
     """The browser started but could not draw the view (HTTP 502)."""
+
+    status = 502
 
 
 @dataclass(frozen=True)

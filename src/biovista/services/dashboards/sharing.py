@@ -2,7 +2,8 @@
 
 A dashboard has no roles of its own: it inherits its project's (see ``auth.policy``). So
 sharing a dashboard grants a role on its project, which opens every dashboard of that
-project; the people who may share are the project's owners. Every change goes through
+project; the people who may share are the project's owners (whether the caller is one:
+``auth.policy.allows(..., Action.MANAGE)``). Every change goes through
 :mod:`biovista.services.accounts.grants`, which enforces that, so the web page cannot bypass it.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from biovista.auth.policy import Action, Principal, authorize_dashboard, project_role
+from biovista.auth.policy import Action, Principal, authorize_dashboard
 from biovista.db.models import Group, GroupMember
 from biovista.errors import InvalidInputError, NotFoundError
 from biovista.services.accounts import grants as access
@@ -45,11 +46,6 @@ class Sharing:
     public: bool
     has_link: bool
     holders: list[Holder]
-
-
-def may_share(session: Session, principal: Principal, project_id: uuid.UUID) -> bool:
-    """Whether the caller owns the project (server admins own every project)."""
-    return project_role(session, principal, project_id) == "owner" and principal.scope != "read"
 
 
 def sharing_of(session: Session, principal: Principal, dashboard_id: uuid.UUID) -> Sharing:

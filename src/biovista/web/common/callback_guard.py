@@ -7,8 +7,8 @@ that fits the declared pattern), and the dashboard reference (``ref.data``) wher
 callback declared it is checked for its shape and, in the editor, for the caller's right to
 edit that dashboard (:func:`biovista.services.dashboards.open.require_editor`, which asks
 :mod:`biovista.auth.policy`). In the editor every request, pages included, also needs a
-signed-in user. Domain errors raised here or in a callback become the API's statuses
-(:func:`biovista.api.problems.status_for`) with a short problem document, never a 500.
+signed-in user. Domain errors raised here or in a callback are answered with their own
+status and title (``BiovistaError.status``, as the API does) in a short problem document.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import flask
 from dash import Dash
 from pydantic import ValidationError
 
-from biovista.api.problems import status_for
 from biovista.auth.policy import ForbiddenError
 from biovista.auth.tokens import AuthenticationError
 from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
@@ -196,7 +195,7 @@ def problem(status: int, title: str, detail: str) -> flask.Response:
 
 
 def _domain(exc: BiovistaError) -> flask.Response:
-    return problem(status_for(exc), type(exc).__name__.removesuffix("Error"), str(exc))
+    return problem(exc.status, exc.title, str(exc))
 
 
 def _invalid(exc: ValidationError) -> flask.Response:

@@ -15,7 +15,7 @@ import dash_ag_grid as dag
 import dash_mantine_components as dmc
 from dash import Dash, Input, Output, Patch, State, dcc, html, no_update
 
-from biovista.auth.policy import Principal
+from biovista.auth.policy import Action, Principal, allows
 from biovista.db.models import Project
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
@@ -24,7 +24,7 @@ from biovista.services.workflows.executions import ACTIVE
 from biovista.web.common.callback_guard import uuid_of
 from biovista.web.common.cookie_auth import WebContext, signed_in
 from biovista.web.management import execution_views as views
-from biovista.web.management.run_format import may_edit, runner_of
+from biovista.web.management.run_format import runner_of
 
 TICK_MS = 1000
 LOG_CHUNK = 256 * 1024
@@ -66,7 +66,7 @@ def execution_page(context: WebContext, principal: Principal, raw_id: str) -> An
                 id="not-found",
             )
         project = session.get(Project, execution.project_id) if execution.project_id else None
-        editor = may_edit(session, principal, execution.project_id)
+        editor = project is not None and allows(session, principal, project.id, Action.EDIT)
         heading = views.heading(execution, project)
         inputs = views.inputs_of(execution)
     return dmc.Stack(

@@ -11,12 +11,11 @@ from typing import Any
 import dash_mantine_components as dmc
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
-from biovista.auth.policy import Principal, visible_projects
+from biovista.auth.policy import Action, Principal, allows, visible_projects
 from biovista.db.models import Dashboard
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
 from biovista.services.dashboards import documents as dashboards
-from biovista.services.dashboards import sharing
 from biovista.web.common.callback_guard import uuid_of
 from biovista.web.common.cookie_auth import WebContext, signed_in
 from biovista.web.management.importing import import_control, register_import
@@ -32,7 +31,7 @@ def home_page(context: WebContext, principal: Principal) -> Any:
         for project in projects:
             names.append(project.name)
             boards = dashboards.list_dashboards(session, principal, project.name)
-            owner = sharing.may_share(session, principal, project.id)
+            owner = allows(session, principal, project.id, Action.MANAGE)
             sections.append(_project_section(project.name, project.description, boards, owner))
     groups_link = dmc.Anchor(
         "Administration" if principal.is_admin else "Groups", href="/admin", refresh=True

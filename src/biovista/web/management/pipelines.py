@@ -16,7 +16,7 @@ import dash_mantine_components as dmc
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from sqlalchemy.orm import Session
 
-from biovista.auth.policy import Principal
+from biovista.auth.policy import Action, Principal, allows
 from biovista.db.models import Execution, Project, Workflow
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
@@ -25,7 +25,7 @@ from biovista.services.workflows import executions
 from biovista.services.workflows.registry import get_workflow, list_workflows
 from biovista.web.common.cookie_auth import WebContext, signed_in
 from biovista.web.management.execution_page import execution_page, register_execution_page
-from biovista.web.management.run_format import duration, may_edit, runner_of, status_badge, when
+from biovista.web.management.run_format import duration, runner_of, status_badge, when
 
 RECENT = 50
 
@@ -58,7 +58,7 @@ def workflows_page(context: WebContext, principal: Principal) -> Any:
 
 def _workflow_card(session: Session, principal: Principal, workflow: Workflow) -> Any:
     project = session.get(Project, workflow.project_id) if workflow.project_id else None
-    editor = project is not None and may_edit(session, principal, project.id)
+    editor = project is not None and allows(session, principal, project.id, Action.EDIT)
     samples = list_samples(session, principal, project.name) if project else []
     by_type: dict[str, list[str]] = defaultdict(list)
     for sample in samples:

@@ -1,16 +1,13 @@
-"""What the pipeline pages share: one colour per status, times in UTC, durations, and who may
-act on a project, so the workflow list, the executions list and the live page agree."""
+"""What the pipeline pages share: one colour per status, times in UTC and durations, so the
+workflow list, the executions list and the live page agree (who may act: ``auth.policy``)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import dash_mantine_components as dmc
-from sqlalchemy.orm import Session
 
-from biovista.auth.policy import ROLE_RANK, SCOPE_RANK, Principal, project_role
 from biovista.errors import BiovistaError
 from biovista.tasks import TaskRunner
 from biovista.web.common.cookie_auth import WebContext
@@ -68,17 +65,6 @@ def duration(start: datetime | None, end: datetime | None) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min {seconds % 60} s"
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
-
-
-def may_edit(session: Session, principal: Principal, project_id: uuid.UUID | None) -> bool:
-    """Whether to offer Launch, Cancel and Re-run: the same rule the services apply (an
-    editor's role and a credential that may write), asked once to draw the page."""
-    role = project_role(session, principal, project_id) if project_id else None
-    return (
-        role is not None
-        and ROLE_RANK[role] >= ROLE_RANK["editor"]
-        and SCOPE_RANK[principal.scope] >= SCOPE_RANK["write"]
-    )
 
 
 def runner_of(context: WebContext) -> TaskRunner:

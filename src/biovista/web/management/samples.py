@@ -16,7 +16,7 @@ from typing import Any
 import dash_mantine_components as dmc
 from dash import Dash, Input, Output, State, dcc, html
 
-from biovista.auth.policy import Action, ForbiddenError, Principal, authorize_project
+from biovista.auth.policy import Action, Principal, allows, authorize_project
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
 from biovista.services.samples import records as samples
@@ -40,7 +40,8 @@ def samples_page(context: WebContext, principal: Principal, pathname: str | None
             found = samples.list_samples(session, principal, name)
             rows = [_row(s) for s in found]
             names = [s.name for s in found]
-            editor = _may_edit(session, principal, name)
+            project = authorize_project(session, principal, name, Action.VIEW)
+            editor = allows(session, principal, project.id, Action.EDIT)
     except BiovistaError as exc:
         return dmc.Alert(str(exc), color="red")
     table = (
@@ -80,14 +81,6 @@ def _row(sample: Any) -> Any:
         className="bv-sample",
         **{"data-sample": sample.name},
     )
-
-
-def _may_edit(session: Any, principal: Principal, name: str) -> bool:
-    try:
-        authorize_project(session, principal, name, Action.EDIT)
-    except ForbiddenError:
-        return False
-    return True
 
 
 def _upload_form(names: list[str]) -> Any:

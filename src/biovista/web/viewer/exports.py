@@ -16,14 +16,7 @@ from biovista.services.accounts.cookies import ACCESS_COOKIE
 from biovista.services.dashboards import documents as dashboards
 from biovista.services.dashboards import screenshots as snapshots
 from biovista.services.dashboards.open import DashboardData, OpenedDashboard
-from biovista.services.dashboards.screenshots import (
-    Format,
-    SnapshotBusyError,
-    SnapshotFailedError,
-    SnapshotTimeoutError,
-    SnapshotUnavailableError,
-    ViewRequest,
-)
+from biovista.services.dashboards.screenshots import Format, SnapshotBusyError, ViewRequest
 from biovista.web.common import figures
 from biovista.web.common.cookie_auth import WebContext, current_principal
 from biovista.web.common.opening import open_for_caller
@@ -31,11 +24,6 @@ from biovista.web.viewer.app import decode_state, encode_state
 
 HTML_ROWS = 200
 PICTURE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
-PICTURE_ERRORS: list[tuple[type[BiovistaError], int]] = [
-    (SnapshotUnavailableError, 503),
-    (SnapshotTimeoutError, 504),
-    (SnapshotFailedError, 502),
-]
 
 
 def install_routes(server: flask.Flask, context: WebContext) -> None:
@@ -65,7 +53,7 @@ def install_routes(server: flask.Flask, context: WebContext) -> None:
     def export_yaml(dashboard_id: str) -> flask.Response:
         view = opened(dashboard_id)
         with session_scope(context.settings.resolved_database_url) as session:
-            record = dashboards.public_or_any(session, view.id)
+            record = dashboards.readable_dashboard(session, current_principal(context), view.id)
             text = dashboards.export_dashboard(record)
         return _download(text, "application/yaml", f"{view.title}.yaml")
 
@@ -106,10 +94,9 @@ def _picture(context: WebContext, title: str, where: str, fmt: Format) -> flask.
     try:
         body = snapshots.snapshot(context.settings, context.runtime.browsers, view)
     except SnapshotBusyError as exc:
-        return _text(str(exc), 503, {"Retry-After": str(snapshots.BUSY_RETRY_SECONDS)})
+        return _text(str(exc), exc.status, {"Retry-After": str(snapshots.BUSY_RETRY_SECONDS)})
     except BiovistaError as exc:
-        status = next((code for kind, code in PICTURE_ERRORS if isinstance(exc, kind)), 500)
-        return _text(str(exc), status)
+        return _text(str(exc), exc.status)
     return _download(body, PICTURE_TYPES[fmt], f"{title}.{fmt}")
 
 
