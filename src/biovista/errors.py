@@ -39,6 +39,10 @@ class NotFoundError(BiovistaError):
     """A project, collection or other resource does not exist."""
 
 
+class ForbiddenError(BiovistaError):
+    """The caller may see this but not do this (HTTP 403)."""
+
+
 class InvalidInputError(BiovistaError):
     """User input was rejected; ``problems`` lists everything found at once."""
 

@@ -16,14 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from biovista.db.models import Dashboard, GroupMember, Project, ProjectGrant
-from biovista.errors import BiovistaError, NotFoundError
+from biovista.errors import ForbiddenError as ForbiddenError  # raised here, defined with the others
+from biovista.errors import NotFoundError
 
 ROLE_RANK = {"viewer": 1, "editor": 2, "owner": 3}
 SCOPE_RANK = {"read": 0, "write": 1, "admin": 2}
-
-
-class ForbiddenError(BiovistaError):
-    """The caller may see this but not do this (HTTP 403)."""
 
 
 class Action(StrEnum):
