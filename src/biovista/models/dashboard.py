@@ -292,4 +292,3 @@ def _rebuild() -> None:
     """Rebuild what holds components, inner first, so that they accept the registry now."""
     Tab.model_rebuild(force=True)
     DashboardSpec.model_rebuild(force=True)
-

@@ -6,11 +6,13 @@ request's filtered frames through one :class:`RequestPlan`, and each result is c
 the versions of the tables it read, its spec and the conditions that reach it. A cached
 result can therefore never be stale: a new ingest makes new table versions, hence new keys.
 The Dash viewer calls :func:`render` in-process; the API serves the same results as JSON.
+
+What a component computes, its cost and whether its own selection reaches it come from its
+kind (:mod:`biovista.query.kinds`): nothing here tests a component's type.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Iterable
@@ -19,23 +21,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from biovista.config import Settings
-from biovista.errors import BiovistaError
+from biovista.errors import BiovistaError, InvalidInputError
 from biovista.models.dashboard import FilterState
+from biovista.query import codec as render_codec
 from biovista.query.cache import cache_for, result_key
+from biovista.query.dashboard import DashboardData, OpenedDashboard
+from biovista.query.kinds import kind_of
 from biovista.query.links import connected
-from biovista.services.dashboards import codec as render_codec
-from biovista.services.dashboards.open import (
-    DashboardData,
-    OpenedDashboard,
-    open_every_dashboard,
-)
 
 WORKERS = max(2, os.cpu_count() or 2)
 """One component per core at a time: polars parallelises within each, and more at once
 only adds memory (their intermediate columns) without adding speed."""
-DATA_TYPES = ("figure", "metric", "table", "filter", "image", "multiqc")
 
-_LOG = logging.getLogger(__name__)
 _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="biovista-render")
 
 
@@ -78,9 +75,11 @@ def render(
     chosen = [
         c
         for c in opened.spec.components()
-        if c.type in DATA_TYPES and (wanted is None or c.id in wanted)
+        if kind_of(c).compute is not None and (wanted is None or c.id in wanted)
     ]
-    chosen.sort(key=_expected_cost, reverse=True)  # the longest first: the shortest tail
+    chosen.sort(
+        key=lambda c: kind_of(c).cost(c), reverse=True
+    )  # the longest first: the shortest tail
     everything = set(full)
     cache = cache_for(settings)
     jobs = [
@@ -91,19 +90,10 @@ def render(
     return Rendered(results, time.perf_counter() - started)
 
 
-def _expected_cost(component: Any) -> int:
-    """A rough rank of a component's work: ranks need sorts; sums and counts add up partials."""
-    if component.type == "figure" and component.kind in ("box", "violin"):
-        return 3
-    if component.type == "metric" and component.agg in ("median", "percentile", "distinct", "std"):
-        return 2
-    return 1 if component.type == "figure" else 0
-
-
 def _one(data: DashboardData, cache: Any, component: Any, state: FilterState, points: int) -> Any:
     started = time.perf_counter()
     try:
-        if component.type == "metric":  # its unfiltered value is shared by every state
+        if kind_of(component).beside_unfiltered:  # its unfiltered value is shared by all states
             (value, hit), (unfiltered, unfiltered_hit) = (
                 _cached(data, cache, component, s, points) for s in (state, FilterState())
             )
@@ -123,9 +113,19 @@ def _cached(
     stored = cache.get(key)
     if stored is not None:
         return render_codec.decode(stored), True
-    value = render_codec.compute(data, component, state, points)
+    value = compute(data, component, state, points)
     cache.put(key, render_codec.encode(value))
     return value, False
+
+
+def compute(data: DashboardData, component: Any, state: FilterState, max_points: int) -> Any:
+    """One component's result under ``state`` (``max_points`` 0: all points, up to a cap)."""
+    work = kind_of(component).compute
+    if work is None:
+        raise InvalidInputError(
+            f"component {component.id!r} ({component.type}) has no data to render"
+        )
+    return work(data, component, state, max_points or render_codec.FULL_POINTS)
 
 
 def _key(data: DashboardData, component: Any, state: FilterState, points: int) -> str:
@@ -138,7 +138,7 @@ def _key(data: DashboardData, component: Any, state: FilterState, points: int) -
         for name, table in data.tables.items()
         if connected(opened.links, name, collection)
     }
-    skip = component.id if component.type in ("figure", "multiqc") else None
+    skip = None if kind_of(component).filters_itself else component.id
     reaching = [repr(c) for c in data.plan(state).conditions(collection, skip)]
     spec = component.model_dump(mode="json", exclude={"layout", "title"})
     return result_key(render_codec.FORMAT, versions, spec, reaching, points)
@@ -146,19 +146,3 @@ def _key(data: DashboardData, component: Any, state: FilterState, points: int) -
 
 def _since(started: float) -> float:
     return time.perf_counter() - started
-
-
-def warm(settings: Settings) -> int:
-    """Render every dashboard unfiltered, so that the first viewers after a start find the
-    tables in memory, the results cached and the partials and orders being built. Returns
-    how many dashboards were warmed; a dashboard that fails is skipped (its viewers will see
-    the error)."""
-    warmed = 0
-    for opened in open_every_dashboard(settings):
-        try:
-            render(settings, opened, FilterState())
-        except BiovistaError:
-            _LOG.warning("could not warm dashboard %s", opened.id, exc_info=True)
-            continue
-        warmed += 1
-    return warmed

@@ -13,7 +13,7 @@ from dash import dcc, html
 
 from biovista.errors import BiovistaError
 from biovista.models.dashboard import FilterComponent, FilterState
-from biovista.services.dashboards.open import DashboardData
+from biovista.query.dashboard import DashboardData
 
 ROW_HEIGHT = 40
 

@@ -17,7 +17,8 @@ from biovista.models.dashboard import (
     MultiQCComponent,
     TextComponent,
 )
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard, multiqc_figure
+from biovista.query.dashboard import DashboardData, OpenedDashboard
+from biovista.query.kinds.multiqc import multiqc_figure
 from biovista.web.common import components, figures
 from biovista.web.editor import form
 from biovista.web.editor.spec import problem_text

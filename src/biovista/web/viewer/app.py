@@ -18,8 +18,9 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_upda
 
 from biovista.errors import InvalidInputError, NotFoundError
 from biovista.models.dashboard import FilterState, Selection
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard, open_dashboard
-from biovista.services.dashboards.render import ComponentResult, render
+from biovista.query.dashboard import DashboardData, OpenedDashboard
+from biovista.query.render import ComponentResult, render
+from biovista.services.dashboards.open import open_dashboard
 from biovista.web.common import components, figures
 from biovista.web.common.cookie_auth import WebContext, current_principal
 from biovista.web.common.grids import register_grid_kick

@@ -13,9 +13,10 @@ from biovista.api.headers import attachment
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
 from biovista.models.dashboard import FilterState
+from biovista.query.dashboard import DashboardData, OpenedDashboard
 from biovista.services.dashboards import documents as dashboards
 from biovista.services.dashboards import screenshots as snapshots
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard, open_dashboard
+from biovista.services.dashboards.open import open_dashboard
 from biovista.services.dashboards.screenshots import (
     Format,
     SnapshotBusyError,

@@ -16,8 +16,8 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_upda
 
 from biovista.errors import BiovistaError
 from biovista.models.dashboard import FilterState
+from biovista.query.dashboard import DashboardData, OpenedDashboard
 from biovista.services.dashboards import gallery as images
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard
 from biovista.web.common import components
 from biovista.web.common.cookie_auth import WebContext
 from biovista.web.viewer.images import image_url

@@ -16,8 +16,9 @@ from typing import Any
 import flask
 
 from biovista.errors import BiovistaError, NotFoundError
+from biovista.query.dashboard import DashboardData, OpenedDashboard
 from biovista.services.dashboards import gallery as images
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard, open_dashboard
+from biovista.services.dashboards.open import open_dashboard
 from biovista.web.common.cookie_auth import WebContext, current_principal
 
 SECURITY_HEADERS = {
