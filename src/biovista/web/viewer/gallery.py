@@ -1,9 +1,10 @@
 """The image gallery component: thumbnails that follow the filters, and a viewer for each.
 
-The card holds a static frame (:func:`shell`); one callback fills it whenever the filter
-state changes or "Show more" is pressed (each press shows ``limit`` more), and another opens
-the full image in a modal, with previous and next over the images shown. The images come
-from the routes of :mod:`biovista.web.viewer.images`, which check access like the viewer.
+The card holds a static frame (:func:`biovista.web.common.kinds.image.shell`); one callback
+fills it whenever the filter state changes or "Show more" is pressed (each press shows
+``limit`` more), and another opens the full image in a modal, with previous and next over
+the images shown. The images come from the routes of :mod:`biovista.web.viewer.images`,
+which check access like the viewer.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import dash_mantine_components as dmc
-from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, html, no_update
 
 from biovista.errors import BiovistaError
 from biovista.models.dashboard import FilterState
@@ -20,56 +21,8 @@ from biovista.query.dashboard import DashboardData, OpenedDashboard
 from biovista.services.dashboards import gallery as images
 from biovista.web.common import components
 from biovista.web.common.cookie_auth import WebContext
+from biovista.web.common.kinds.image import gallery_id as _id
 from biovista.web.viewer.images import image_url
-
-
-def _id(kind: str, cid: Any) -> dict[str, Any]:
-    return {"kind": f"gallery-{kind}", "cid": cid}
-
-
-def shell(cid: str) -> Any:
-    """The parts of a gallery that stay: count, grid, "Show more" and the image viewer."""
-    return html.Div(
-        [
-            dmc.Text(id=_id("count", cid), size="xs", c="dimmed", className="bv-gallery-count"),
-            html.Div(id={"kind": "gallery", "cid": cid}, className="bv-gallery"),
-            dmc.Button(
-                "Show more",
-                id=_id("more", cid),
-                n_clicks=0,
-                size="compact-xs",
-                variant="light",
-                mt="xs",
-                style={"display": "none"},
-            ),
-            dcc.Store(id=_id("items", cid), data=[]),
-            dcc.Store(id=_id("at", cid), data=0),
-            dmc.Modal(
-                [
-                    html.Img(
-                        id=_id("full", cid),
-                        className="bv-gallery-full",
-                        style={"maxWidth": "100%", "display": "block", "margin": "0 auto"},
-                    ),
-                    dmc.Text(id=_id("problem", cid), c="red", size="sm"),
-                    dmc.Group(
-                        [
-                            dmc.Button("← Previous", id=_id("prev", cid), variant="default"),
-                            dmc.Text(id=_id("position", cid), size="sm", c="dimmed"),
-                            dmc.Button("Next →", id=_id("next", cid), variant="default"),
-                        ],
-                        justify="space-between",
-                        mt="sm",
-                    ),
-                ],
-                id=_id("modal", cid),
-                size="xl",
-                centered=True,
-                opened=False,
-            ),
-        ]
-    )
-
 
 # Stepping through the viewer runs in the browser: the image list is already there, and a
 # round trip per press would let two quick presses both start from the same image.
