@@ -20,13 +20,12 @@ from biovista.errors import InvalidInputError, NotFoundError
 from biovista.models.dashboard import FilterState, Selection
 from biovista.query.dashboard import DashboardData, OpenedDashboard
 from biovista.query.kinds import kind_of
-from biovista.query.render import ComponentResult, render
+from biovista.query.render import render
 from biovista.services.dashboards.open import open_dashboard
-from biovista.web.common import components, figures
+from biovista.web.common import components
 from biovista.web.common.cookie_auth import WebContext, current_principal
 from biovista.web.common.grids import register_grid_kick
-from biovista.web.common.kinds import Slot, draw_of, types_in
-from biovista.web.common.kinds.metric import metric_card
+from biovista.web.common.kinds import Slot, draw_of, figure, metric, types_in
 from biovista.web.common.shell import new_app, page_shell, static_grid
 from biovista.web.viewer import gallery
 from biovista.web.viewer.picture_links import register_picture_links
@@ -302,8 +301,8 @@ def register_data_callbacks(app: Dash, context: WebContext, opener: Opener = ope
             full=[cid for cid, on in full.items() if on],
             data=data,
         ).results
-        figure_results = [_figure(data, rendered[cid], theme == "dark") for cid in graphs]
-        metrics = [_metric(data, rendered[cid]) for cid in metric_ids]
+        figure_results = [figure.filled(data, rendered[cid], theme == "dark") for cid in graphs]
+        metrics = [metric.filled(data, rendered[cid]) for cid in metric_ids]
         version = abs(hash(json.dumps(state_data, sort_keys=True, default=str))) % 10**9
         tables = [_table(data, cid, version, state) for cid in table_ids]
         return (
@@ -364,26 +363,6 @@ def _grid_request(request: Any) -> tuple[int, int, list[tuple[str, bool]]]:
     if start < 0 or end < start:
         raise InvalidInputError(f"rows {start} to {end} are not a range")
     return start, min(end - start, MAX_ROWS), sort
-
-
-def _figure(data: DashboardData, result: ComponentResult, dark: bool) -> tuple[Any, Any, Any]:
-    if result.error is not None:
-        return {}, components.error_box(result.error), {"display": "none"}
-    spec = data.figure_spec(result.id)
-    figure = figures.build_figure(spec, result.value, dark)
-    if not result.value.reduced:
-        return figure, "", {"display": "none"}
-    badge = dmc.Badge(
-        figures.reduced_label(result.value), color="orange", variant="light", className="bv-reduced"
-    )
-    return figure, badge, {}
-
-
-def _metric(data: DashboardData, result: ComponentResult) -> Any:
-    if result.error is not None:
-        return components.error_box(result.error)
-    unit = data.opened.spec.component(result.id).unit
-    return metric_card(result.value.value, result.value.unfiltered, unit)
 
 
 def _table(data: DashboardData, cid: str, version: int, state: FilterState) -> Any:

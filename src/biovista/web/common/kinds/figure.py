@@ -10,7 +10,9 @@ from dash import dcc, html
 from biovista.models.dashboard import FigureKind, FilterState
 from biovista.query.dashboard import DashboardData
 from biovista.query.kinds import drawn_as_figure
+from biovista.query.render import ComponentResult
 from biovista.web.common import figures
+from biovista.web.common.components import error_box
 from biovista.web.common.kinds.base import DrawKind, Field, Form, HtmlExport
 
 POINTS = ("x", "y", "color", "facet", "hover", "log_x", "log_y")
@@ -64,6 +66,20 @@ def graph(component: Any, _: DashboardData, __: FilterState) -> Any:
         ],
         style={"height": "100%"},
     )
+
+
+def filled(data: DashboardData, result: ComponentResult, dark: bool) -> tuple[Any, Any, Any]:
+    """A rendered chart as the viewer's outputs: the figure, its badge, its button's style."""
+    if result.error is not None:
+        return {}, error_box(result.error), {"display": "none"}
+    spec = data.figure_spec(result.id)
+    figure = figures.build_figure(spec, result.value, dark)
+    if not result.value.reduced:
+        return figure, "", {"display": "none"}
+    badge = dmc.Badge(
+        figures.reduced_label(result.value), color="orange", variant="light", className="bv-reduced"
+    )
+    return figure, badge, {}
 
 
 def preview(data: DashboardData, component: Any) -> Any:

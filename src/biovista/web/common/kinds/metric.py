@@ -9,6 +9,8 @@ from dash import html
 
 from biovista.models.dashboard import FilterState, MetricAgg
 from biovista.query.dashboard import DashboardData
+from biovista.query.render import ComponentResult
+from biovista.web.common.components import error_box
 from biovista.web.common.kinds.base import COLUMN, DrawKind, Field, Form, HtmlExport
 
 WIDGETS = (
@@ -52,6 +54,14 @@ def _number(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}" if abs(value) < 1e6 else f"{value:,.0f}"
     return str(value)
+
+
+def filled(data: DashboardData, result: ComponentResult) -> Any:
+    """A rendered metric as the viewer's card."""
+    if result.error is not None:
+        return error_box(result.error)
+    unit = data.opened.spec.component(result.id).unit
+    return metric_card(result.value.value, result.value.unfiltered, unit)
 
 
 def preview(data: DashboardData, component: Any) -> Any:
