@@ -26,7 +26,6 @@ FigureKind = Literal[
 ]
 MetricAgg = Literal["count", "distinct", "sum", "mean", "median", "min", "max", "std", "percentile"]
 FilterKind = Literal["select", "multiselect", "range", "date_range", "switch", "search"]
-ComponentType = Literal["figure", "metric", "filter", "table", "text", "image", "multiqc"]
 
 
 class GridPosition(StrictModel):
