@@ -38,7 +38,7 @@ _POOL = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="biovista-ren
 
 @dataclass(frozen=True)
 class ComponentResult:
-    """One component's answer: ``value`` (see :mod:`render_codec`) or ``error``."""
+    """One component's answer: ``value`` (see :mod:`biovista.query.codec`) or ``error``."""
 
     id: str
     type: str
