@@ -2,7 +2,7 @@
 
 A render is what a viewer waits for: open the dashboard with the caller's credential (the
 access check, the spec and the project's tables), then
-:func:`biovista.services.dashboards.render.render` computes all 30 components concurrently
+:func:`biovista.query.render.render` computes all 30 components concurrently
 over shared filtered frames, with the result cache and the in-memory columns a running
 server has. Per component, the seconds from its start to its result are reported. Building
 the Plotly figures from those results is timed apart, as the web layer's share."""
@@ -19,9 +19,10 @@ from _dashboard_setup import Setup
 from _dashboard_spec import Stopwatch, frame_print, load, middle, plain, rounds, timing
 from biovista.models.dashboard import FilterState
 from biovista.query import Reduced
-from biovista.services.dashboards.codec import Metric, Page
-from biovista.services.dashboards.open import DashboardData, open_dashboard
-from biovista.services.dashboards.render import render as render_all
+from biovista.query.codec import Metric, Page
+from biovista.query.dashboard import DashboardData
+from biovista.query.render import render as render_all
+from biovista.services.dashboards.open import open_dashboard
 from biovista.web.common.figures import build_figure
 
 WARM_OPENS = 3

@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 
 from biovista.api.deps import CurrentUser, RuntimeDep, SettingsDep
 from biovista.models.dashboard import FilterState
-from biovista.services.dashboards import codec as render_codec
+from biovista.query import codec as render_codec
+from biovista.query.render import render
 from biovista.services.dashboards.open import open_dashboard
-from biovista.services.dashboards.render import render
 
 router = APIRouter(tags=["dashboards"])
 

@@ -3,13 +3,18 @@
 This is a user-facing, versioned format (exported and imported as YAML, stored as JSON).
 Each component names the collection it reads; the project's links carry filters across
 collections. A component's ``layout`` is optional: :func:`with_layout` places what lacks one.
+
+The component types are a registry (:func:`register_model`): a new kind's module adds its
+model, and every dashboard read after that accepts it. Register at import time, before the
+models that embed a :class:`DashboardSpec` (API bodies) are built.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, GetCoreSchemaHandler, model_validator
+from pydantic_core import CoreSchema
 
 from biovista.models.project import StrictModel
 
@@ -21,7 +26,6 @@ FigureKind = Literal[
 ]
 MetricAgg = Literal["count", "distinct", "sum", "mean", "median", "min", "max", "std", "percentile"]
 FilterKind = Literal["select", "multiselect", "range", "date_range", "switch", "search"]
-ComponentType = Literal["figure", "metric", "filter", "table", "text", "image", "multiqc"]
 
 
 class GridPosition(StrictModel):
@@ -40,6 +44,9 @@ class GridPosition(StrictModel):
 
 
 class ComponentBase(StrictModel):
+    default_size: ClassVar[tuple[int, int]] = (6, 4)
+    """Width and height :func:`with_layout` gives a component placed without a layout."""
+
     id: str = Field(pattern=COMPONENT_ID, description="Unique within the dashboard")
     title: str = ""
     layout: GridPosition | None = None
@@ -53,6 +60,7 @@ class FigureComponent(DataComponent):
     """A Plotly chart; selecting points or bars filters the rest of the dashboard."""
 
     type: Literal["figure"] = "figure"
+    default_size: ClassVar[tuple[int, int]] = (6, 8)
     kind: FigureKind
     x: str | None = None
     y: str | None = None
@@ -89,6 +97,7 @@ class MetricComponent(DataComponent):
     """One number over the filtered rows, shown beside its unfiltered value."""
 
     type: Literal["metric"] = "metric"
+    default_size: ClassVar[tuple[int, int]] = (3, 3)
     agg: MetricAgg = "count"
     column: str | None = Field(default=None, description="Needed by every agg but count")
     percentile: float | None = Field(default=None, ge=0, le=100)
@@ -107,6 +116,7 @@ class FilterComponent(DataComponent):
     """A control whose value restricts every component on its (and linked) collections."""
 
     type: Literal["filter"] = "filter"
+    default_size: ClassVar[tuple[int, int]] = (3, 3)
     kind: FilterKind
     column: str
 
@@ -115,12 +125,14 @@ class TableComponent(DataComponent):
     """Rows in AG Grid, paged, sorted and filtered on the server."""
 
     type: Literal["table"] = "table"
+    default_size: ClassVar[tuple[int, int]] = (12, 9)
     columns: list[str] = Field(default_factory=list, description="All columns when empty")
     page_size: int = Field(default=50, ge=5, le=1000)
 
 
 class TextComponent(ComponentBase):
     type: Literal["text"] = "text"
+    default_size: ClassVar[tuple[int, int]] = (6, 4)
     markdown: str = Field(default="", max_length=100_000)
 
 
@@ -128,6 +140,7 @@ class ImageComponent(DataComponent):
     """A gallery of the image files a collection's rows point at."""
 
     type: Literal["image"] = "image"
+    default_size: ClassVar[tuple[int, int]] = (12, 8)
     column: str = Field(description="Column holding each image's path (relative to the runs)")
     label: str | None = None
     limit: int = Field(default=24, ge=1, le=200)
@@ -137,19 +150,53 @@ class MultiQCComponent(DataComponent):
     """A table ingested from a MultiQC report: general statistics as a table, or a plot."""
 
     type: Literal["multiqc"] = "multiqc"
+    default_size: ClassVar[tuple[int, int]] = (12, 9)
     view: Literal["table", "plot"] = "table"
 
 
-Component = Annotated[
-    FigureComponent
-    | MetricComponent
-    | FilterComponent
-    | TableComponent
-    | TextComponent
-    | ImageComponent
-    | MultiQCComponent,
-    Field(discriminator="type"),
-]
+_MODELS: dict[str, type[ComponentBase]] = {
+    model.model_fields["type"].default: model
+    for model in (
+        FigureComponent,
+        MetricComponent,
+        FilterComponent,
+        TableComponent,
+        TextComponent,
+        ImageComponent,
+        MultiQCComponent,
+    )
+}
+
+
+def register_model(model: type[ComponentBase]) -> None:
+    """Accept components of ``model``'s ``type`` in every dashboard validated from now on."""
+    _MODELS[model.model_fields["type"].default] = model
+    _rebuild()
+
+
+def unregister_model(type_name: str) -> None:
+    """Forget a component type (a test's extra kind)."""
+    _MODELS.pop(type_name, None)
+    _rebuild()
+
+
+def component_models() -> dict[str, type[ComponentBase]]:
+    """The registered component models by ``type``, in the order they were registered."""
+    return dict(_MODELS)
+
+
+class _AnyComponent:
+    """The union of the registered component models, told apart by ``type`` (as a
+    discriminated union reports errors: under the type's name)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, _: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        models = tuple(_MODELS.values())
+        union = models[0] if len(models) == 1 else Union[models]  # noqa: UP007
+        return handler.generate_schema(Annotated[union, Field(discriminator="type")])
+
+
+Component = Annotated[Any, _AnyComponent]
 
 
 class Tab(StrictModel):
@@ -188,17 +235,6 @@ class DashboardSpec(StrictModel):
         return None
 
 
-DEFAULT_SIZE: dict[str, tuple[int, int]] = {
-    "figure": (6, 8),
-    "metric": (3, 3),
-    "filter": (3, 3),
-    "table": (12, 9),
-    "text": (6, 4),
-    "image": (12, 8),
-    "multiqc": (12, 9),
-}
-
-
 def with_layout(spec: DashboardSpec) -> DashboardSpec:
     """Give every component without a position the first free place, top to bottom and
     left to right, so components added one by one fill the rows instead of stacking."""
@@ -208,7 +244,7 @@ def with_layout(spec: DashboardSpec) -> DashboardSpec:
         components = []
         for component in tab.components:
             if component.layout is None:
-                position = _first_free(taken, *DEFAULT_SIZE[component.type])
+                position = _first_free(taken, *component.default_size)
                 taken.append(position)
                 component = component.model_copy(update={"layout": position})
             components.append(component)
@@ -249,3 +285,9 @@ class FilterState(StrictModel):
 
     def is_empty(self) -> bool:
         return not self.values and not self.selections
+
+
+def _rebuild() -> None:
+    """Rebuild what holds components, inner first, so that they accept the registry now."""
+    Tab.model_rebuild(force=True)
+    DashboardSpec.model_rebuild(force=True)

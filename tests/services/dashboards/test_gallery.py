@@ -14,11 +14,12 @@ from biovista.db.session import session_scope
 from biovista.errors import InvalidInputError, NotFoundError
 from biovista.models.dashboard import FilterState
 from biovista.models.loader import load_project
+from biovista.query.dashboard import DashboardData
 from biovista.query.shared import SharedReads
 from biovista.services.accounts.users import create_user
 from biovista.services.dashboards import gallery as images
 from biovista.services.dashboards.documents import import_dashboard, make_link, set_public
-from biovista.services.dashboards.open import DashboardData, open_dashboard
+from biovista.services.dashboards.open import open_dashboard
 from biovista.services.ingest.run import ingest_project
 from tests.image_project import DASHBOARD, PROJECT, SIZES, Pictures, make_pictures
 from tests.s3_server import Bucket

@@ -14,11 +14,12 @@ from biovista.db.session import session_scope
 from biovista.errors import InvalidInputError, NotFoundError
 from biovista.models.dashboard import FigureComponent, FilterState, MetricComponent
 from biovista.models.loader import load_project
+from biovista.query.dashboard import DashboardData
 from biovista.query.shared import SharedReads
 from biovista.services.accounts import grants as access
 from biovista.services.accounts.users import create_user
 from biovista.services.dashboards import documents as dashboards
-from biovista.services.dashboards.open import DashboardData, open_dashboard, require_editor
+from biovista.services.dashboards.open import open_dashboard, require_editor
 from biovista.services.ingest.run import ingest_project
 from tests.penguins import make_project
 

@@ -10,11 +10,12 @@ from biovista.config import Settings
 from biovista.db.session import session_scope
 from biovista.models.dashboard import FilterState
 from biovista.models.loader import load_project
+from biovista.query import codec as render_codec
+from biovista.query.dashboard import OpenedDashboard
+from biovista.query.render import render
 from biovista.query.shared import SharedReads
-from biovista.services.dashboards import codec as render_codec
 from biovista.services.dashboards.documents import import_dashboard
-from biovista.services.dashboards.open import OpenedDashboard, open_dashboard
-from biovista.services.dashboards.render import render
+from biovista.services.dashboards.open import open_dashboard
 from biovista.services.ingest.run import ingest_project
 from tests.penguins import make_project
 

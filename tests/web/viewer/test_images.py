@@ -13,12 +13,13 @@ from biovista.api.app import create_app
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.db.session import session_scope
 from biovista.models.dashboard import FilterState
+from biovista.query.dashboard import DashboardData
 from biovista.query.shared import SharedReads
 from biovista.services.accounts.grants import grant_role
 from biovista.services.accounts.users import create_user
 from biovista.services.dashboards import gallery as images
 from biovista.services.dashboards.documents import make_link, set_public
-from biovista.services.dashboards.open import DashboardData, open_dashboard
+from biovista.services.dashboards.open import open_dashboard
 from biovista.web.common.cookie_auth import ACCESS_COOKIE
 from tests.image_project import Pictures, make_pictures
 

@@ -31,7 +31,7 @@ from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, InvalidInputError, NotFoundError, StorageError
 from biovista.models.dashboard import FilterState
 from biovista.query import ROW_COLUMN, image_page
-from biovista.services.dashboards.open import DashboardData
+from biovista.query.dashboard import DashboardData
 from biovista.services.projects.catalog import get_project
 from biovista.services.projects.files import collection_source
 from biovista.storage.base import Source

@@ -1,148 +1,21 @@
-"""Render a whole dashboard for one filter state: every component's result, or its error.
+"""Warming the render caches after a start: every dashboard rendered once, unfiltered.
 
-This is what a viewer waits for after each filter change, so it is one call: the components
-run concurrently on the runtime's render pool (polars releases the GIL while it computes),
-they share the request's filtered frames through one :class:`RequestPlan`, and each result
-is cached under the versions of the tables it read, its spec and the conditions that reach
-it. A cached result can therefore never be stale: a new ingest makes new table versions,
-hence new keys. The Dash viewer calls :func:`render` in-process; the API serves the same
-results as JSON.
+The render itself (:func:`biovista.query.render.render`) belongs to the query layer; this
+is the use case that opens every dashboard for the server's own use.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
 
 from biovista.config import Settings
 from biovista.errors import BiovistaError
 from biovista.models.dashboard import FilterState
-from biovista.query.cache import result_key
-from biovista.query.links import connected
+from biovista.query.render import render
 from biovista.query.shared import SharedReads
-from biovista.services.dashboards import codec as render_codec
-from biovista.services.dashboards.open import (
-    DashboardData,
-    OpenedDashboard,
-    open_every_dashboard,
-)
-
-DATA_TYPES = ("figure", "metric", "table", "filter", "image", "multiqc")
+from biovista.services.dashboards.open import open_every_dashboard
 
 _LOG = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ComponentResult:
-    """One component's answer: ``value`` (see :mod:`render_codec`) or ``error``."""
-
-    id: str
-    type: str
-    value: Any = None
-    error: str | None = None
-    seconds: float = 0.0
-    cached: bool = False
-
-
-@dataclass(frozen=True)
-class Rendered:
-    results: dict[str, ComponentResult]
-    seconds: float
-
-
-def render(
-    settings: Settings,
-    reads: SharedReads,
-    opened: OpenedDashboard,
-    state: FilterState,
-    *,
-    only: Iterable[str] | None = None,
-    max_points: int | None = None,
-    full: Iterable[str] = (),
-    data: DashboardData | None = None,
-) -> Rendered:
-    """Every data component's result under ``state`` (or those in ``only``).
-
-    Point plots draw ``max_points`` (the settings' by default), those in ``full`` all
-    their points (the viewer's 'show all')."""
-    limit = max_points or settings.max_points
-    started = time.perf_counter()
-    data = data or DashboardData(settings, opened, reads)
-    wanted = set(only) if only is not None else None
-    chosen = [
-        c
-        for c in opened.spec.components()
-        if c.type in DATA_TYPES and (wanted is None or c.id in wanted)
-    ]
-    chosen.sort(key=_expected_cost, reverse=True)  # the longest first: the shortest tail
-    everything = set(full)
-    cache = reads.cache
-    jobs = [
-        reads.pool.submit(_one, data, cache, c, state, limit if c.id not in everything else 0)
-        for c in chosen
-    ]
-    results = {job.result().id: job.result() for job in jobs}
-    return Rendered(results, time.perf_counter() - started)
-
-
-def _expected_cost(component: Any) -> int:
-    """A rough rank of a component's work: ranks need sorts; sums and counts add up partials."""
-    if component.type == "figure" and component.kind in ("box", "violin"):
-        return 3
-    if component.type == "metric" and component.agg in ("median", "percentile", "distinct", "std"):
-        return 2
-    return 1 if component.type == "figure" else 0
-
-
-def _one(data: DashboardData, cache: Any, component: Any, state: FilterState, points: int) -> Any:
-    started = time.perf_counter()
-    try:
-        if component.type == "metric":  # its unfiltered value is shared by every state
-            (value, hit), (unfiltered, unfiltered_hit) = (
-                _cached(data, cache, component, s, points) for s in (state, FilterState())
-            )
-            result, cached = render_codec.Metric(value, unfiltered), hit and unfiltered_hit
-        else:
-            result, cached = _cached(data, cache, component, state, points)
-        return ComponentResult(component.id, component.type, result, None, _since(started), cached)
-    except BiovistaError as exc:
-        return ComponentResult(component.id, component.type, None, str(exc), _since(started))
-
-
-def _cached(
-    data: DashboardData, cache: Any, component: Any, state: FilterState, points: int
-) -> tuple[Any, bool]:
-    """The result from the cache, or computed now and stored; and whether it was a hit."""
-    key = _key(data, component, state, points)
-    stored = cache.get(key)
-    if stored is not None:
-        return render_codec.decode(stored), True
-    value = render_codec.compute(data, component, state, points)
-    cache.put(key, render_codec.encode(value))
-    return value, False
-
-
-def _key(data: DashboardData, component: Any, state: FilterState, points: int) -> str:
-    """What a result depends on: table versions it can read, its spec, the conditions that
-    reach it (including the unfiltered ones a metric shows beside), and the point limit."""
-    opened = data.opened
-    collection = component.collection
-    versions = {
-        name: (table.uri, table.version)
-        for name, table in data.tables.items()
-        if connected(opened.links, name, collection)
-    }
-    skip = component.id if component.type in ("figure", "multiqc") else None
-    reaching = [repr(c) for c in data.plan(state).conditions(collection, skip)]
-    spec = component.model_dump(mode="json", exclude={"layout", "title"})
-    return result_key(render_codec.FORMAT, versions, spec, reaching, points)
-
-
-def _since(started: float) -> float:
-    return time.perf_counter() - started
 
 
 def warm(settings: Settings, reads: SharedReads) -> int:

@@ -9,7 +9,8 @@ import uuid
 from typing import Any
 
 from biovista.errors import NotFoundError
-from biovista.services.dashboards.open import OpenedDashboard, open_dashboard
+from biovista.query.dashboard import OpenedDashboard
+from biovista.services.dashboards.open import open_dashboard
 from biovista.web.common.cookie_auth import WebContext, current_principal
 
 

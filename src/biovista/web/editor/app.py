@@ -26,8 +26,9 @@ from biovista.auth.policy import ForbiddenError
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
 from biovista.models.dashboard import DashboardSpec, FilterState, with_layout
+from biovista.query.dashboard import OpenedDashboard
 from biovista.services.dashboards import documents as dashboards
-from biovista.services.dashboards.open import OpenedDashboard, require_editor
+from biovista.services.dashboards.open import require_editor
 from biovista.web.common.components import ROW_HEIGHT
 from biovista.web.common.cookie_auth import WebContext, current_principal
 from biovista.web.common.shell import new_app, page_shell

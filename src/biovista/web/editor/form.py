@@ -2,108 +2,42 @@
 
 One form adds a component and edits an existing one. Which fields it shows follows from
 the component type and kind (a heatmap asks for z, a percentile card for the percentile),
-so the form never offers a setting the component would ignore."""
+so the form never offers a setting the component would ignore. Each kind declares its
+form (:attr:`biovista.web.common.kinds.DrawKind.form`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from functools import cache
+from typing import Any
 
 import dash_mantine_components as dmc
 from dash import dcc, html
 from pydantic import TypeAdapter
 
-from biovista.models.dashboard import (
-    Component,
-    ComponentType,
-    FigureKind,
-    FilterKind,
-    MetricAgg,
-)
-
-COMPONENT = TypeAdapter(Component)
-Widget = Literal["column", "columns", "bool", "text", "textarea", "number"]
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    widget: Widget
-
-
-FIELDS = {
-    f.name: f
-    for f in (
-        Field("x", "x axis", "column"),
-        Field("y", "y axis", "column"),
-        Field("z", "cell value (mean)", "column"),
-        Field("color", "colour", "column"),
-        Field("facet", "facet (small multiples)", "column"),
-        Field("values", "sizes (sum; counts when empty)", "column"),
-        Field("path", "rings, inner first", "columns"),
-        Field("hover", "hover columns", "columns"),
-        Field("log_x", "log x axis", "bool"),
-        Field("log_y", "log y axis", "bool"),
-        Field("column", "column", "column"),
-        Field("percentile", "percentile (0-100)", "number"),
-        Field("unit", "unit", "text"),
-        Field("columns", "columns (all when empty)", "columns"),
-        Field("page_size", "rows per page", "number"),
-        Field("label", "caption column", "column"),
-        Field("limit", "images shown", "number"),
-        Field("markdown", "markdown", "textarea"),
-    )
-}
-POINTS = ("x", "y", "color", "facet", "hover", "log_x", "log_y")
-FIGURE_FIELDS: dict[str, tuple[str, ...]] = {
-    "scatter": POINTS,
-    "line": POINTS,
-    "bar": ("x", "y", "color", "facet", "log_y"),
-    "histogram": ("x", "color", "facet", "log_y"),
-    "box": ("x", "y", "color", "log_y"),
-    "violin": ("x", "y", "color", "log_y"),
-    "heatmap": ("x", "y", "z"),
-    "pie": ("x", "values"),
-    "sunburst": ("path", "values"),
-}
-KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "figure": ("kind", get_args(FigureKind)),
-    "metric": ("agg", get_args(MetricAgg)),
-    "filter": ("kind", get_args(FilterKind)),
-    "multiqc": ("view", ("table", "plot")),
-}
-TYPES: tuple[str, ...] = get_args(ComponentType)
+from biovista.models.dashboard import Component, component_models
+from biovista.web.common.kinds import Field, draw_of, form_fields
+from biovista.web.common.kinds import types as kind_types
 
 
 def fields_for(kind_of: str | None, kind: str | None) -> tuple[str, ...]:
     """The settings a component of this type and kind uses, in the order the form shows them."""
-    if kind_of == "figure":
-        return FIGURE_FIELDS.get(kind or "scatter", POINTS)
-    if kind_of == "metric":
-        if kind in (None, "count"):
-            return ("unit",)
-        return ("column", "percentile", "unit") if kind == "percentile" else ("column", "unit")
-    if kind_of == "filter":
-        return ("column",)
-    if kind_of == "table":
-        return ("columns", "page_size")
-    if kind_of == "image":
-        return ("column", "label", "limit")
-    if kind_of == "text":
-        return ("markdown",)
-    return ()
+    if kind_of not in kind_types():
+        return ()
+    return draw_of(kind_of).form.fields(kind)
 
 
 def kind_choices(kind_of: str | None) -> tuple[str | None, list[str]]:
     """The model attribute holding a type's kind, and its choices (none for tables, text...)."""
-    attribute, choices = KINDS.get(kind_of or "", (None, ()))
-    return attribute, list(choices)
+    if kind_of not in kind_types():
+        return None, []
+    asked = draw_of(kind_of).form
+    return asked.attribute, list(asked.choices)
 
 
 def field_inputs(names: tuple[str, ...], columns: list[str], values: dict[str, Any]) -> Any:
     """The inputs of the given settings, keeping the values already chosen."""
-    return dmc.SimpleGrid([_input(FIELDS[n], columns, values.get(n)) for n in names], cols=3)
+    known = form_fields()
+    return dmc.SimpleGrid([_input(known[n], columns, values.get(n)) for n in names], cols=3)
 
 
 def _input(field: Field, columns: list[str], value: Any) -> Any:
@@ -157,7 +91,7 @@ def document(
 ) -> dict[str, Any]:
     """The component as the dashboard file writes it, from the form's values."""
     result: dict[str, Any] = {"type": kind_of, "id": component_id, "title": (title or "").strip()}
-    if kind_of != "text":
+    if "collection" in component_models()[kind_of].model_fields:
         result["collection"] = collection
     attribute, _ = kind_choices(kind_of)
     if attribute and kind:
@@ -170,7 +104,13 @@ def document(
 
 
 def build(document_: dict[str, Any]) -> Any:
-    return COMPONENT.validate_python(document_)
+    return _adapter(tuple(component_models())).validate_python(document_)
+
+
+@cache
+def _adapter(_: tuple[str, ...]) -> TypeAdapter[Any]:
+    """The component union as registered (a kind registered later makes a new one)."""
+    return TypeAdapter(Component)
 
 
 def values_of(component: Any) -> dict[str, Any]:
@@ -182,7 +122,7 @@ def values_of(component: Any) -> dict[str, Any]:
         "collection": dumped.get("collection"),
         "kind": dumped.get(attribute) if attribute else None,
         "title": component.title,
-        "fields": {k: v for k, v in dumped.items() if k in FIELDS},
+        "fields": {k: v for k, v in dumped.items() if k in form_fields()},
     }
 
 
@@ -194,7 +134,7 @@ def form_modal(collections: list[str], tab_names: list[str]) -> Any:
                 dcc.Store(id="form-target"),
                 dcc.Store(id="form-prefill"),
                 dmc.SegmentedControl(
-                    id="form-type", data=list(TYPES), value="figure", fullWidth=True
+                    id="form-type", data=list(kind_types()), value="figure", fullWidth=True
                 ),
                 dmc.Group(
                     [

@@ -18,11 +18,13 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_upda
 
 from biovista.errors import InvalidInputError, NotFoundError
 from biovista.models.dashboard import FilterState, Selection
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard
-from biovista.services.dashboards.render import ComponentResult, render
-from biovista.web.common import components, figures
+from biovista.query.dashboard import DashboardData, OpenedDashboard
+from biovista.query.kinds import kind_of
+from biovista.query.render import render
+from biovista.web.common import components
 from biovista.web.common.cookie_auth import WebContext, current_principal
 from biovista.web.common.grids import register_grid_kick
+from biovista.web.common.kinds import Slot, draw_of, figure, metric, types_in
 from biovista.web.common.opening import open_from
 from biovista.web.common.shell import new_app, page_shell, static_grid
 from biovista.web.viewer import gallery
@@ -190,7 +192,7 @@ def render_page(
             (arrange or _static)(
                 n,
                 [
-                    (c, components.card(c, components.body(c, data, state), editable))
+                    (c, components.card(c, draw_of(c).body(c, data, state), editable))
                     for c in tab.components
                 ],
             ),
@@ -275,12 +277,12 @@ def register_data_callbacks(app: Dash, context: WebContext, opener: Opener = ope
         opened = opener(context, ref)
         data = DashboardData(context.settings, opened, context.runtime.reads)
         state = FilterState.model_validate(state_data or {})
-        graphs = _saved(opened, ctx.outputs_list[0], ("figure", "multiqc"))
+        graphs = _saved(opened, ctx.outputs_list[0], "graph")
         full = {
             o["id"]["cid"]: bool(n) for o, n in zip(ctx.inputs_list[1], full_clicks, strict=False)
         }
-        metric_ids = _saved(opened, ctx.outputs_list[3], ("metric",))
-        table_ids = _saved(opened, ctx.outputs_list[4], ("table", "multiqc"))
+        metric_ids = _saved(opened, ctx.outputs_list[3], "metric")
+        table_ids = _saved(opened, ctx.outputs_list[4], "table")
         rendered = render(
             context.settings,
             context.runtime.reads,
@@ -290,8 +292,8 @@ def register_data_callbacks(app: Dash, context: WebContext, opener: Opener = ope
             full=[cid for cid, on in full.items() if on],
             data=data,
         ).results
-        figure_results = [_figure(data, rendered[cid], theme == "dark") for cid in graphs]
-        metrics = [_metric(data, rendered[cid]) for cid in metric_ids]
+        figure_results = [figure.filled(data, rendered[cid], theme == "dark") for cid in graphs]
+        metrics = [metric.filled(data, rendered[cid]) for cid in metric_ids]
         version = abs(hash(json.dumps(state_data, sort_keys=True, default=str))) % 10**9
         tables = [_table(data, cid, version, state) for cid in table_ids]
         return (
@@ -319,19 +321,18 @@ def register_data_callbacks(app: Dash, context: WebContext, opener: Opener = ope
         component = data.opened.spec.component(cid)
         if component is None:
             raise NotFoundError(f"no component {cid!r} in this dashboard")
-        if component.type == "multiqc":
-            page, total = data.rows(cid, state, start, count)
-        else:
-            filters = request.get("filterModel") or None
-            if filters is not None and not isinstance(filters, dict):
-                raise InvalidInputError("'filterModel' must be an object")
-            page, total = data.table(cid, state, start, count, sort, filters)
+        paged = kind_of(component).rows
+        if paged is None:
+            raise NotFoundError(f"no TableComponent {cid!r} in this dashboard")
+        filters = request.get("filterModel") or None
+        page, total = paged(data, component, state, start, count, sort, filters)
         return {"rowData": page.to_dicts(), "rowCount": total}
 
 
-def _saved(opened: OpenedDashboard, outputs: list[Any], types: tuple[str, ...]) -> list[str]:
-    """The component ids of these outputs; each must be a saved component of ``types``."""
+def _saved(opened: OpenedDashboard, outputs: list[Any], slot: Slot) -> list[str]:
+    """The component ids of these outputs; each must be a saved component filling ``slot``."""
     ids = [o["id"]["cid"] for o in outputs]
+    types = types_in(slot)
     for cid in ids:
         component = opened.spec.component(cid)
         if component is None or component.type not in types:
@@ -355,26 +356,6 @@ def _grid_request(request: Any) -> tuple[int, int, list[tuple[str, bool]]]:
     return start, min(end - start, MAX_ROWS), sort
 
 
-def _figure(data: DashboardData, result: ComponentResult, dark: bool) -> tuple[Any, Any, Any]:
-    if result.error is not None:
-        return {}, components.error_box(result.error), {"display": "none"}
-    spec = data.figure_spec(result.id)
-    figure = figures.build_figure(spec, result.value, dark)
-    if not result.value.reduced:
-        return figure, "", {"display": "none"}
-    badge = dmc.Badge(
-        figures.reduced_label(result.value), color="orange", variant="light", className="bv-reduced"
-    )
-    return figure, badge, {}
-
-
-def _metric(data: DashboardData, result: ComponentResult) -> Any:
-    if result.error is not None:
-        return components.error_box(result.error)
-    unit = data.opened.spec.component(result.id).unit
-    return components.metric_card(result.value.value, result.value.unfiltered, unit)
-
-
 def _table(data: DashboardData, cid: str, version: int, state: FilterState) -> Any:
     spec = data.opened.spec.component(cid)
     columns = list(getattr(spec, "columns", []) or data.opened.columns.get(spec.collection, []))
@@ -387,7 +368,7 @@ def _table(data: DashboardData, cid: str, version: int, state: FilterState) -> A
             className="bv-csv",
             id={"kind": "csv", "cid": cid},
         )
-        if spec.type == "table"
+        if draw_of(spec).csv
         else None
     )
     return html.Div(

@@ -12,17 +12,16 @@ from biovista.api.headers import attachment
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
 from biovista.models.dashboard import FilterState
+from biovista.query.dashboard import DashboardData, OpenedDashboard
 from biovista.services.accounts.cookies import ACCESS_COOKIE
 from biovista.services.dashboards import documents as dashboards
 from biovista.services.dashboards import screenshots as snapshots
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard
 from biovista.services.dashboards.screenshots import Format, SnapshotBusyError, ViewRequest
-from biovista.web.common import figures
 from biovista.web.common.cookie_auth import WebContext, current_principal
+from biovista.web.common.kinds import HtmlExport, draw_of
 from biovista.web.common.opening import open_for_caller
 from biovista.web.viewer.app import decode_state, encode_state
 
-HTML_ROWS = 200
 PICTURE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
 
 
@@ -121,32 +120,19 @@ def _download(body: str | bytes, mimetype: str, filename: str) -> flask.Response
 
 
 def standalone_html(data: DashboardData, state: FilterState) -> str:
-    """One HTML file with interactive figures (plotly.js inlined), metrics, text and tables."""
+    """One HTML file with interactive figures (plotly.js inlined), metrics, text and tables:
+    each kind writes its own part."""
     parts = [f"<h1>{html.escape(data.opened.title)}</h1>"]
-    plotly_included = False
+    out = HtmlExport()
     for tab in data.opened.spec.tabs:
         parts.append(f"<h2>{html.escape(tab.name)}</h2>")
         for component in tab.components:
             title = html.escape(component.title or component.id)
             parts.append(f'<section class="component" data-id="{component.id}"><h3>{title}</h3>')
+            export = draw_of(component).export
             try:
-                if component.type == "figure":
-                    result = data.figure(component.id, state, data.settings.max_points)
-                    figure = figures.build_figure(component, result)
-                    parts.append(
-                        figure.to_html(full_html=False, include_plotlyjs=not plotly_included)
-                    )
-                    plotly_included = True
-                    if result.reduced:
-                        parts.append(f"<p><em>{figures.reduced_label(result)}</em></p>")
-                elif component.type == "metric":
-                    value, unfiltered = data.metric(component.id, state)
-                    parts.append(f'<p class="metric">{value}</p><p>unfiltered: {unfiltered}</p>')
-                elif component.type in ("table", "multiqc"):
-                    rows, total = data.rows(component.id, state, 0, HTML_ROWS)
-                    parts.append(_table(rows.to_dicts(), total))
-                elif component.type == "text":
-                    parts.append(f"<pre>{html.escape(component.markdown)}</pre>")
+                if export is not None:
+                    parts.append(export(out, data, component, state))
             except BiovistaError as exc:
                 parts.append(f'<p class="error">{html.escape(str(exc))}</p>')
             parts.append("</section>")
@@ -160,15 +146,3 @@ def standalone_html(data: DashboardData, state: FilterState) -> str:
         + "".join(parts)
         + "</body></html>"
     )
-
-
-def _table(rows: list[dict[str, object]], total: int) -> str:
-    if not rows:
-        return "<p>no rows</p>"
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in rows[0])
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row.values()) + "</tr>"
-        for row in rows
-    )
-    note = f"<p>{len(rows):,} of {total:,} rows</p>" if total > len(rows) else ""
-    return f"<table><tr>{head}</tr>{body}</table>{note}"

@@ -1,10 +1,10 @@
 """The image gallery component: thumbnails that follow the filters, and a viewer for each.
 
-The card holds a static frame (:mod:`biovista.web.common.gallery_frame`); one callback fills
-it whenever the filter state changes or "Show more" is pressed (each press shows ``limit``
-more), and another opens the full image in a modal, with previous and next over the images
-shown. The images come from the routes of :mod:`biovista.web.viewer.images`, which check
-access like the viewer.
+The card holds a static frame (:func:`biovista.web.common.kinds.image.shell`); one callback
+fills it whenever the filter state changes or "Show more" is pressed (each press shows
+``limit`` more), and another opens the full image in a modal, with previous and next over
+the images shown. The images come from the routes of :mod:`biovista.web.viewer.images`,
+which check access like the viewer.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, html, no_update
 
 from biovista.errors import BiovistaError
 from biovista.models.dashboard import FilterState
+from biovista.query.dashboard import DashboardData, OpenedDashboard
 from biovista.services.dashboards import gallery as images
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard
 from biovista.web.common import components
 from biovista.web.common.cookie_auth import WebContext
-from biovista.web.common.gallery_frame import part_id
+from biovista.web.common.kinds.image import gallery_id as part_id
 from biovista.web.viewer.images import image_url
 
 # Stepping through the viewer runs in the browser: the image list is already there, and a

@@ -15,8 +15,8 @@ from typing import Any
 import flask
 
 from biovista.errors import BiovistaError, NotFoundError
+from biovista.query.dashboard import DashboardData, OpenedDashboard
 from biovista.services.dashboards import gallery as images
-from biovista.services.dashboards.open import DashboardData, OpenedDashboard
 from biovista.web.common.cookie_auth import WebContext
 from biovista.web.common.opening import open_for_caller
 

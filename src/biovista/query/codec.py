@@ -1,4 +1,5 @@
-"""What each component type computes, and how its result travels: to the cache and as JSON.
+"""How a component's result travels: to the cache and as JSON (each kind computes its own,
+:mod:`biovista.query.kinds`).
 
 Cached results are stored as bytes: a JSON header and, for frames, Arrow IPC. Never pickle:
 a cache shared through Redis must not be able to make a server run code.
@@ -15,16 +16,12 @@ from typing import Any
 
 import polars as pl
 
-from biovista.errors import InvalidInputError
-from biovista.models.dashboard import FilterState
-from biovista.query import Reduced, image_page
-from biovista.services.dashboards.open import DashboardData
+from biovista.query.results import Reduced
 
 FORMAT = 1
 """Bump when an encoded result changes shape, so old cache entries are not read."""
 FULL_POINTS = 2_000_000
 """'Show all points' still stops somewhere: a browser cannot draw more."""
-TABLE_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -39,27 +36,6 @@ class Page:
 class Metric:
     value: Any
     unfiltered: Any
-
-
-def compute(data: DashboardData, component: Any, state: FilterState, max_points: int) -> Any:
-    """One component's result under ``state`` (``max_points`` 0: all points, up to a cap)."""
-    cid, kind = component.id, component.type
-    points = max_points or FULL_POINTS
-    if kind == "figure" or (kind == "multiqc" and component.view == "plot"):
-        return data.figure_for(data.figure_spec(cid), state, points)
-    if kind == "metric":
-        return data.metric_for(component, state)
-    if kind == "filter":
-        return data.options(cid)
-    if kind == "table":
-        page, total = data.table(cid, state, 0, component.page_size, [], None)
-        return Page(page, total)
-    if kind == "image":
-        spec, frame = data.image_rows(cid, state)
-        return Page(*image_page(frame, spec, spec.limit))
-    if kind == "multiqc":
-        return Page(*data.rows(cid, state, 0, TABLE_ROWS))
-    raise InvalidInputError(f"component {cid!r} ({kind}) has no data to render")
 
 
 def encode(value: Any) -> bytes:
