@@ -18,6 +18,7 @@ from biovista.query import kinds
 from biovista.query.dashboard import DashboardData
 from biovista.query.kinds import ComponentKind
 from biovista.query.render import render
+from biovista.query.shared import SharedReads
 from biovista.web.common import kinds as drawn
 from biovista.web.common.kinds import DrawKind, Field, Form, HtmlExport
 from biovista.web.viewer.exports import standalone_html
@@ -101,13 +102,14 @@ def test_a_new_kind_renders_through_the_render_path_cached_and_exported(
         board = session.query(Dashboard).one()
         board.spec = DashboardSpec.model_validate(yaml.safe_load(DASHBOARD)).model_dump(mode="json")
     view = opened(settings)
+    reads = SharedReads.for_settings(settings)
 
-    everything = render(settings, view, FilterState()).results["birds"]
-    female = render(settings, view, FEMALE).results["birds"]
-    again = render(settings, view, FEMALE).results["birds"]
+    everything = render(settings, reads, view, FilterState()).results["birds"]
+    female = render(settings, reads, view, FEMALE).results["birds"]
+    again = render(settings, reads, view, FEMALE).results["birds"]
 
     assert everything.error is None and everything.value == "342 penguins"
     assert female.value == "165 penguins" and not female.cached
     assert again.value == female.value and again.cached
-    page = standalone_html(DashboardData(settings, view), FEMALE)
+    page = standalone_html(DashboardData(settings, view, reads), FEMALE)
     assert "<p>165 penguins</p>" in page

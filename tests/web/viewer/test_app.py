@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from biovista.auth.policy import LOCAL_ADMIN
@@ -81,11 +82,15 @@ def test_the_public_link_works_logged_out(server: tuple[str, Settings], browser:
     page.goto(f"{base}/dashboard/{dashboard}")
     page.locator("#not-found").wait_for()
     with session_scope(settings.resolved_database_url) as session:
-        set_public(session, LOCAL_ADMIN, __import__("uuid").UUID(dashboard), True)
-    page.goto(f"{base}/dashboard/{dashboard}")
-    assert metric(page, "mean-mass") == "4,201.75 g"
-    assert re.search("Sign in", page.inner_text("body"))
-    context.close()
+        set_public(session, LOCAL_ADMIN, uuid.UUID(dashboard), True)
+    try:
+        page.goto(f"{base}/dashboard/{dashboard}")
+        assert metric(page, "mean-mass") == "4,201.75 g"
+        assert re.search("Sign in", page.inner_text("body"))
+    finally:  # the server is shared: later tests expect the dashboard private again
+        with session_scope(settings.resolved_database_url) as session:
+            set_public(session, LOCAL_ADMIN, uuid.UUID(dashboard), False)
+        context.close()
 
 
 def test_clicking_a_bar_filters_the_other_components(

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.session import session_scope
-from biovista.services.dashboards.documents import list_dashboards, make_link
+from biovista.services.dashboards.documents import list_dashboards, make_link, set_public
 from tests.web.conftest import sign_in
 
 GALLERY = "plot-gallery"
@@ -111,6 +111,7 @@ def test_a_date_range_in_the_url_and_a_share_link_show_the_right_plots(
     base, settings = server
     dashboard = demo_dashboard(settings)
     with session_scope(settings.resolved_database_url) as session:
+        set_public(session, LOCAL_ADMIN, dashboard, False)
         token = make_link(session, LOCAL_ADMIN, dashboard)
     context = browser.new_context()  # logged out: only the link gives access
     page = context.new_page()
