@@ -9,6 +9,7 @@ import typer
 
 from biovista.cli.common import console, err_console, user_errors
 from biovista.config import get_settings
+from biovista.models.statuses import IngestionStatus
 
 
 def serve(
@@ -76,7 +77,7 @@ def demo(
         projects = prepare_demo(settings)
         for loaded in projects:
             report = run_ingest(loaded, settings, full=False, quiet=False)
-            if report.status != "succeeded":
+            if report.status != IngestionStatus.SUCCEEDED:
                 err_console.print(f"[red]demo project {loaded.config.name} did not ingest cleanly")
                 raise typer.Exit(1)
         seeded = seed_demo_dashboards(settings)

@@ -147,7 +147,7 @@ class Ingestion(Base):
 
     project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(20), default="running")
-    """running, succeeded, partial (some files failed) or failed."""
+    """An :class:`~biovista.models.statuses.IngestionStatus` (queued ... interrupted)."""
     full: Mapped[bool] = mapped_column(default=False)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -52,7 +52,7 @@ class Execution(Base):
         ForeignKey("tasks.id", ondelete="SET NULL"), default=None
     )
     status: Mapped[str] = mapped_column(String(20), default="queued")
-    """queued, running, ingesting, succeeded, failed or cancelled."""
+    """An :class:`~biovista.models.statuses.ExecutionStatus`."""
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     samples: Mapped[list[Any]] = mapped_column(JSON, default=list)
     """The sample sheet it ran on: one object per sample (name, type, metadata, files)."""
@@ -91,7 +91,7 @@ class ExecutionJob(Base):
     name: Mapped[str] = mapped_column(String(200))
     """The rule or process, with its wildcards or tag."""
     status: Mapped[str] = mapped_column(String(20), default="pending")
-    """pending, running, succeeded, failed, cached or cancelled."""
+    """A :class:`~biovista.models.statuses.JobStatus`."""
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     exit_code: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -172,7 +172,7 @@ class UploadSession(Base):
     """The checksum the client promised; checked when the last byte arrives."""
     received: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[str] = mapped_column(String(20), default="open")
-    """open, complete or failed."""
+    """An :class:`~biovista.models.statuses.UploadStatus`."""
     sample_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("samples.id", ondelete="CASCADE"), default=None
     )

@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 
 from biovista.db.models import as_utc, utcnow
 from biovista.db.task_models import Task, TaskEvent
-
-FINISHED = frozenset({"succeeded", "failed", "cancelled"})
+from biovista.models.statuses import TASK_FINISHED, TaskStatus
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def create_task(
     )
     session.add(task)
     session.flush()
-    add_event(session, task, "status", "queued")
+    add_event(session, task, "status", TaskStatus.QUEUED)
     return task
 
 
@@ -80,9 +79,9 @@ def claim(session: Session, task_id: uuid.UUID, worker: str) -> bool:
     now = utcnow()
     claimed = session.execute(
         update(Task)
-        .where(Task.id == task_id, Task.status == "queued")
+        .where(Task.id == task_id, Task.status == TaskStatus.QUEUED)
         .values(
-            status="running",
+            status=TaskStatus.RUNNING,
             worker=worker,
             attempts=Task.attempts + 1,
             started_at=now,
@@ -95,7 +94,9 @@ def claim(session: Session, task_id: uuid.UUID, worker: str) -> bool:
         return False
     task = session.get_one(Task, task_id)
     session.refresh(task)
-    add_event(session, task, "status", "running", {"worker": worker, "attempt": task.attempts})
+    add_event(
+        session, task, "status", TaskStatus.RUNNING, {"worker": worker, "attempt": task.attempts}
+    )
     return True
 
 
@@ -112,18 +113,18 @@ def finish(
     task = session.get_one(Task, task_id)
     task.status, task.finished_at = status, utcnow()
     task.result, task.error = result, error
-    if status == "succeeded" and task.progress_total is not None:
+    if status == TaskStatus.SUCCEEDED and task.progress_total is not None:
         task.progress_done = task.progress_total
 
 
 def request_cancel(session: Session, task: Task) -> None:
     """A queued task is cancelled at once; a running one is asked to stop."""
-    if task.status in FINISHED:
+    if task.status in TASK_FINISHED:
         return
     task.cancel_requested = True
-    if task.status == "queued":
-        task.status, task.finished_at = "cancelled", utcnow()
-        add_event(session, task, "status", "cancelled")
+    if task.status == TaskStatus.QUEUED:
+        task.status, task.finished_at = TaskStatus.CANCELLED, utcnow()
+        add_event(session, task, "status", TaskStatus.CANCELLED)
     else:
         add_event(session, task, "status", "cancelling")
 
@@ -144,7 +145,7 @@ def reap_stale(
     """Running tasks silent for longer than ``stale_after``, or whose worker is known to be
     dead (``is_dead``, given the worker's name): queued again or failed."""
     deadline = utcnow() - stale_after
-    running = session.scalars(select(Task).where(Task.status == "running")).all()
+    running = session.scalars(select(Task).where(Task.status == TaskStatus.RUNNING)).all()
     found = [
         task
         for task in running
@@ -156,17 +157,23 @@ def reap_stale(
         last = task.heartbeat_at.isoformat() if task.heartbeat_at else "never"
         again = task.attempts < task.max_attempts and not task.cancel_requested
         if again:
-            task.status, task.worker = "queued", None
-            add_event(session, task, "status", "queued", {"reason": f"worker silent since {last}"})
+            task.status, task.worker = TaskStatus.QUEUED, None
+            add_event(
+                session,
+                task,
+                "status",
+                TaskStatus.QUEUED,
+                {"reason": f"worker silent since {last}"},
+            )
         else:
-            task.status, task.finished_at = "failed", utcnow()
+            task.status, task.finished_at = TaskStatus.FAILED, utcnow()
             task.error = f"the worker {task.worker or ''} stopped answering (last heartbeat {last})"
-            add_event(session, task, "status", "failed", {"error": task.error})
+            add_event(session, task, "status", TaskStatus.FAILED, {"error": task.error})
         reaped.append(Stale(task.id, task.kind, again))
     return reaped
 
 
 def queued_since(session: Session, moment: datetime) -> list[uuid.UUID]:
     """Queued tasks created before ``moment``: those a restarted server must hand out again."""
-    query = select(Task.id).where(Task.status == "queued", Task.created_at < moment)
+    query = select(Task.id).where(Task.status == TaskStatus.QUEUED, Task.created_at < moment)
     return list(session.scalars(query))

@@ -27,6 +27,7 @@ from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, StorageError
 from biovista.models.loader import LoadedProject
 from biovista.models.project import FILE_COLUMN, CollectionConfig
+from biovista.models.statuses import IngestionStatus
 from biovista.parsers import detect_format, get_parser
 from biovista.parsers.base import ParseError
 from biovista.services.ingest.clustering import (
@@ -94,7 +95,7 @@ def ingest_project(
         if ingestion is None:
             ingestion = Ingestion(project_id=project.id, full=full)
             session.add(ingestion)
-        ingestion.status = "running"
+        ingestion.status = IngestionStatus.RUNNING
         ingestion.report = {"host": socket.gethostname(), "pid": os.getpid()}
         session.flush()
         project_id, ingestion_id = project.id, ingestion.id
@@ -362,11 +363,11 @@ def _mark_interrupted(session: object, project: Project) -> None:
     """An ingestion still 'running' whose process on this host is gone was killed."""
     host = socket.gethostname()
     for ingestion in project.ingestions:
-        if ingestion.status != "running":
+        if ingestion.status != IngestionStatus.RUNNING:
             continue
         pid = ingestion.report.get("pid")
         if ingestion.report.get("host") == host and isinstance(pid, int) and not _alive(pid):
-            ingestion.status = "interrupted"
+            ingestion.status = IngestionStatus.INTERRUPTED
             ingestion.finished_at = utcnow()
 
 

@@ -31,6 +31,7 @@ from biovista.config import Settings
 from biovista.db.models import Project, as_utc, utcnow
 from biovista.db.pipeline_models import Sample, UploadSession
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
+from biovista.models.statuses import UploadStatus
 from biovista.services.samples import hashes as running_hashes
 from biovista.services.samples.records import attach_file
 from biovista.services.samples.uploads import check_path
@@ -113,7 +114,7 @@ def find_sessions(
     project = authorize_project(session, principal, project_name, Action.EDIT)
     clean_expired(session, settings)
     query = select(UploadSession).where(
-        UploadSession.project_id == project.id, UploadSession.status == "open"
+        UploadSession.project_id == project.id, UploadSession.status == UploadStatus.OPEN
     )
     if path is not None:
         query = query.where(UploadSession.path == path)
@@ -137,7 +138,7 @@ def get_session(
     """A session with how many bytes the server has (editors)."""
     project = authorize_project(session, principal, project_name, Action.EDIT)
     opened = _session(session, project, session_id)
-    if opened.status == "open":
+    if opened.status == UploadStatus.OPEN:
         opened.received = _on_disk(settings, opened)
     return opened
 
@@ -152,7 +153,7 @@ def cancel_session(
     """Give up an open upload (editors): its partial file is deleted at once."""
     project = authorize_project(session, principal, project_name, Action.EDIT)
     opened = _session(session, project, session_id)
-    if opened.status == "open":
+    if opened.status == UploadStatus.OPEN:
         _fail(settings, opened, "cancelled by the client")
 
 
@@ -256,9 +257,9 @@ def _begin(
     """The chunk, its partial file opened and locked; or the session when it is complete."""
     project = authorize_project(session, principal, project_name, Action.EDIT)
     opened = _session(session, project, session_id)
-    if opened.status == "complete" and offset <= opened.size:
+    if opened.status == UploadStatus.COMPLETE and offset <= opened.size:
         return opened  # a retry of a chunk whose answer was lost
-    if opened.status != "open":
+    if opened.status != UploadStatus.OPEN:
         raise ConflictError(
             f"upload session {session_id} is {opened.status} ({opened.error or 'done'}); "
             "open a new one"
@@ -322,7 +323,7 @@ def _finish(
     target = uploads_folder(settings, project.name) / opened.path
     target.parent.mkdir(parents=True, exist_ok=True)
     partial.replace(target)
-    opened.sha256, opened.status, opened.finished_at = digest, "complete", utcnow()
+    opened.sha256, opened.status, opened.finished_at = digest, UploadStatus.COMPLETE, utcnow()
     opened.received = size
     running_hashes.forget(opened.id)
     if opened.sample_id is not None:
@@ -335,7 +336,7 @@ def clean_expired(session: Session, settings: Settings) -> int:
     expired = list(
         session.scalars(
             select(UploadSession).where(
-                UploadSession.status == "open", UploadSession.expires_at < utcnow()
+                UploadSession.status == UploadStatus.OPEN, UploadSession.expires_at < utcnow()
             )
         )
     )
@@ -365,7 +366,7 @@ def _clean_orphans(session: Session, settings: Settings) -> int:
 def _fail(settings: Settings, opened: UploadSession, reason: str) -> None:
     partial_path(settings, opened.id).unlink(missing_ok=True)
     running_hashes.forget(opened.id)
-    opened.status, opened.error, opened.finished_at = "failed", reason, utcnow()
+    opened.status, opened.error, opened.finished_at = UploadStatus.FAILED, reason, utcnow()
 
 
 def _same_file(handle: IO[bytes], target: Path) -> bool:
