@@ -30,6 +30,7 @@ from biovista.auth.policy import Action, Principal, authorize_project
 from biovista.config import Settings
 from biovista.db.models import Project, as_utc, utcnow
 from biovista.db.pipeline_models import Sample, UploadSession
+from biovista.db.session import RecordedFailure
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
 from biovista.models.statuses import UploadStatus
 from biovista.services.samples import hashes as running_hashes
@@ -50,8 +51,14 @@ class OffsetMismatchError(ConflictError):
         self.received = received
 
 
-class ChecksumMismatchError(InvalidInputError):
-    """The finished file is not the one announced; the session failed and its bytes are gone."""
+class ChecksumMismatchError(InvalidInputError, RecordedFailure):
+    """The finished file is not the one announced; the session failed and its bytes are gone
+    (the caller's unit of work commits that failure although the request answers an error)."""
+
+
+class SessionExpiredError(ConflictError, RecordedFailure):
+    """A chunk for a session that expired; the session is now marked failed (committed by
+    the caller's unit of work, as for a checksum mismatch)."""
 
 
 def partial_path(settings: Settings, session_id: uuid.UUID) -> Path:
@@ -166,9 +173,12 @@ async def put_chunk_async(
     offset: int,
     chunks: AsyncIterator[bytes],
 ) -> UploadSession:
-    """``put_chunk`` for a body read as it arrives (the API). The last chunk's checks run
-    in a worker thread: re-reading a large file must not stall the server's event loop."""
-    chunk = _begin(session, settings, principal, project_name, session_id, offset)
+    """``put_chunk`` for a body read as it arrives (the API). The database work and the
+    lock before the body, and the last chunk's checks after it, run in a worker thread: they
+    must not stall the server's event loop (re-reading a large file takes seconds)."""
+    chunk = await anyio.to_thread.run_sync(
+        _begin, session, settings, principal, project_name, session_id, offset
+    )
     if isinstance(chunk, UploadSession):
         return chunk
     with chunk:
@@ -266,8 +276,7 @@ def _begin(
         )
     if as_utc(opened.expires_at) < utcnow():
         _fail(settings, opened, "expired")
-        session.commit()
-        raise ConflictError(f"upload session {session_id} expired; open a new one")
+        raise SessionExpiredError(f"upload session {session_id} expired; open a new one")
     target = partial_path(settings, opened.id)
     if not target.is_file():
         raise ConflictError(f"upload session {session_id} lost its partial file; open a new one")
@@ -315,7 +324,6 @@ def _finish(
         )
     if wrong is not None:
         _fail(settings, opened, f"checksum mismatch: {wrong}")
-        session.commit()  # the failure is recorded although the request answers an error
         raise ChecksumMismatchError(
             f"upload of {opened.path!r} failed, {wrong}; the bytes were discarded, upload "
             "the file again"
