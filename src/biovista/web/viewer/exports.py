@@ -13,6 +13,7 @@ from biovista.api.headers import attachment
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
 from biovista.models.dashboard import FilterState
+from biovista.models.filter_state import decode_state, encode_state
 from biovista.services.dashboards import documents as dashboards
 from biovista.services.dashboards import screenshots as snapshots
 from biovista.services.dashboards.open import DashboardData, OpenedDashboard, open_dashboard
@@ -26,7 +27,6 @@ from biovista.services.dashboards.screenshots import (
 )
 from biovista.web.common import figures
 from biovista.web.common.cookie_auth import ACCESS_COOKIE, WebContext, current_principal
-from biovista.web.viewer.app import decode_state, encode_state
 
 HTML_ROWS = 200
 PICTURE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
