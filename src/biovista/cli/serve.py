@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import threading
 
 import typer
 
 from biovista.cli.common import console, err_console, user_errors
-from biovista.config import get_settings
+from biovista.config import Settings, get_settings
 from biovista.models.statuses import IngestionStatus
 
 
@@ -18,6 +17,12 @@ def serve(
 ) -> None:
     """Serve the API and the web app on one port. In the background, every dashboard is
     rendered once, so that the first viewers find its data in memory and cached."""
+    serve_with(get_settings(), host, port)
+
+
+def serve_with(settings: Settings, host: str | None, port: int | None) -> None:
+    """``serve`` with these settings (the demo's are the environment's, in single-user
+    mode: passed down, never written back into ``os.environ``)."""
     import uvicorn
 
     from biovista.api.app import create_app
@@ -25,7 +30,6 @@ def serve(
     from biovista.services.dashboards.render import warm
     from biovista.tasks.reaper import resubmit_queued, start_reaper
 
-    settings = get_settings()
     with user_errors():
         app = create_app(settings)
     address = f"http://{host or settings.host}:{port or settings.port}"
@@ -70,9 +74,7 @@ def demo(
     from biovista.cli.ingest import run_ingest
     from biovista.services.projects.demo import prepare_demo, seed_demo_dashboards
 
-    os.environ["BIOVISTA_SINGLE_USER"] = "true"
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = get_settings().model_copy(update={"single_user": True})
     with user_errors():
         projects = prepare_demo(settings)
         for loaded in projects:
@@ -90,7 +92,7 @@ def demo(
         f"Demo ready: http://{host or settings.host}:{shown_port}/ "
         f"(API: /api/v1/projects, API docs: /api/docs)"
     )
-    serve(host=host, port=port)
+    serve_with(settings, host, port)
 
 
 def register(app: typer.Typer) -> None:
