@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.api.headers import attachment
+from biovista.models.statuses import TaskStatus
 from biovista.services.samples import zips as downloads
 
 router = APIRouter(tags=["downloads"])
@@ -99,7 +100,7 @@ def start_download(
     )
     return DownloadStarted(
         task_id=task_id,
-        status="queued",
+        status=TaskStatus.QUEUED,
         task=f"/api/v1/tasks/{task_id}",
         download=f"/api/v1/downloads/{task_id}",
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, page_of
@@ -173,7 +174,7 @@ async def import_sheet(
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInputError(f"the sample sheet is not UTF-8 text ({exc})") from None
-    result = samples.import_sheet(session, principal, name, text)
+    result = await run_in_threadpool(samples.import_sheet, session, principal, name, text)
     return SheetResultPublic(created=result.created, updated=result.updated)
 
 

@@ -19,6 +19,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from biovista.api.deps import CurrentUserOrBrowser, RuntimeDep, SessionDep, SettingsDep
@@ -130,7 +131,9 @@ async def put_chunk(
     that completes the file is checked (size, SHA-256) and moved into the uploads folder."""
     length = request.headers.get("content-length", "")
     if length.isdigit():
-        opened = chunked_uploads.get_session(session, settings, principal, name, session_id)
+        opened = await run_in_threadpool(
+            chunked_uploads.get_session, session, settings, principal, name, session_id
+        )
         if offset + int(length) > opened.size:
             raise InvalidInputError(
                 f"bytes {offset} to {offset + int(length)} run past the end of the file "

@@ -20,6 +20,7 @@ from biovista.cli.common import console, user_errors
 from biovista.cli.remote import remote
 from biovista.client.http import Remote
 from biovista.errors import BiovistaError, InvalidInputError
+from biovista.models.statuses import TaskStatus
 
 
 def download(
@@ -66,9 +67,9 @@ def _wait(client: Remote, task: str) -> None:
         while True:
             state = client.request("GET", task)
             bar.update(job, completed=state["progress_done"], total=state["progress_total"])
-            if state["status"] == "succeeded":
+            if state["status"] == TaskStatus.SUCCEEDED:
                 return
-            if state["status"] in ("failed", "cancelled"):
+            if state["status"] in (TaskStatus.FAILED, TaskStatus.CANCELLED):
                 raise BiovistaError(f"the zip was not built: {state['error'] or state['status']}")
             time.sleep(0.5)
 

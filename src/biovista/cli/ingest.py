@@ -19,6 +19,7 @@ from rich.table import Table
 from biovista.cli.common import EXIT_FAILED, console, err_console, print_json, user_errors
 from biovista.config import Settings, get_settings
 from biovista.models.loader import LoadedProject, load_project
+from biovista.models.statuses import IngestionStatus
 from biovista.services.ingest.report import CollectionReport, FileFailure, IngestReport
 
 
@@ -58,7 +59,7 @@ def ingest(
             summary = report.as_dict()
     if as_json:
         print_json(summary)
-    if summary["status"] != "succeeded":
+    if summary["status"] != IngestionStatus.SUCCEEDED:
         raise typer.Exit(EXIT_FAILED)
 
 

@@ -15,8 +15,8 @@ from biovista.cli.common import EXIT_FAILED, console, err_console, user_errors
 from biovista.cli.remote import remote
 from biovista.client.http import Remote
 from biovista.errors import InvalidInputError
+from biovista.models.statuses import EXECUTION_ACTIVE, ExecutionStatus, JobStatus
 
-ACTIVE = ("queued", "running", "ingesting")
 workflow_app = typer.Typer(help="Register and list workflows.", no_args_is_help=True)
 execution_app = typer.Typer(help="Follow, cancel and re-run executions.", no_args_is_help=True)
 
@@ -85,7 +85,7 @@ def follow(client: Remote, execution_id: str, poll: float = 1.0) -> None:
                     completed=state["jobs_done"],
                     total=state["jobs_total"],
                 )
-                if state["status"] not in ACTIVE and log["complete"]:
+                if state["status"] not in EXECUTION_ACTIVE and log["complete"]:
                     break
                 time.sleep(poll)
     except KeyboardInterrupt:
@@ -99,14 +99,14 @@ def follow(client: Remote, execution_id: str, poll: float = 1.0) -> None:
 
 def _report(state: dict[str, Any]) -> None:
     console.print(_jobs_table(state["jobs"]))
-    if state["status"] == "succeeded":
+    if state["status"] == ExecutionStatus.SUCCEEDED:
         console.print(
             f"[green]succeeded[/green]; outputs ingested (ingestion {state['ingestion_id']})"
         )
         return
     err_console.print(f"[red]{state['status']}[/red]: {state['error'] or ''}", highlight=False)
     for job in state["jobs"]:
-        if job["status"] == "failed" and job["stderr"]:
+        if job["status"] == JobStatus.FAILED and job["stderr"]:
             err_console.print(f"--- stderr of {job['name']} ---", highlight=False)
             err_console.print(job["stderr"].rstrip()[-4000:], highlight=False, markup=False)
     raise typer.Exit(EXIT_FAILED)

@@ -10,6 +10,7 @@ import typer
 
 from biovista.cli.common import console, err_console, user_errors
 from biovista.client.http import Credentials, Remote, credentials_file
+from biovista.models.statuses import TASK_ACTIVE
 
 
 def login(
@@ -82,7 +83,7 @@ def remote_ingest(project: str, full: bool, quiet: bool) -> dict[str, Any]:
     )
     path = f"/api/v1/projects/{project}/ingestions/{job['id']}"
     with err_console.status(f"ingesting {project} on {server.url}", spinner="dots") as status:
-        while job["status"] in ("queued", "running"):
+        while job["status"] in TASK_ACTIVE:
             time.sleep(0.5)
             job = server.request("GET", path)
             if not quiet:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import typer
 
 from biovista.cli.common import console, err_console, user_errors
-from biovista.config import get_settings
+from biovista.config import Settings, get_settings
+from biovista.models.statuses import IngestionStatus
 
 
 def serve(
@@ -17,11 +16,16 @@ def serve(
     """Serve the API and the web app on one port. In the background, every dashboard is
     rendered once, so that the first viewers find its data in memory and cached (the app's
     lifespan does it, as under any ASGI server)."""
+    serve_with(get_settings(), host, port)
+
+
+def serve_with(settings: Settings, host: str | None, port: int | None) -> None:
+    """``serve`` with these settings (the demo's are the environment's, in single-user
+    mode: passed down, never written back into ``os.environ``)."""
     import uvicorn
 
     from biovista.api.app import create_app
 
-    settings = get_settings()
     with user_errors():
         app = create_app(settings)
     address = f"http://{host or settings.host}:{port or settings.port}"
@@ -62,14 +66,12 @@ def demo(
     from biovista.cli.ingest import run_ingest
     from biovista.services.projects.demo import prepare_demo, seed_demo_dashboards
 
-    os.environ["BIOVISTA_SINGLE_USER"] = "true"
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = get_settings().model_copy(update={"single_user": True})
     with user_errors():
         projects = prepare_demo(settings)
         for loaded in projects:
             report = run_ingest(loaded, settings, full=False, quiet=False)
-            if report.status != "succeeded":
+            if report.status != IngestionStatus.SUCCEEDED:
                 err_console.print(f"[red]demo project {loaded.config.name} did not ingest cleanly")
                 raise typer.Exit(1)
         seeded = seed_demo_dashboards(settings)
@@ -82,7 +84,7 @@ def demo(
         f"Demo ready: http://{host or settings.host}:{shown_port}/ "
         f"(API: /api/v1/projects, API docs: /api/docs)"
     )
-    serve(host=host, port=port)
+    serve_with(settings, host, port)
 
 
 def register(app: typer.Typer) -> None:

@@ -26,6 +26,7 @@ from biovista.errors import (
     Problem,
     error_for_status,
 )
+from biovista.models.statuses import UploadStatus
 
 DEFAULT_CHUNK = 8 * 2**20
 HASH_BLOCK = 8 * 2**20
@@ -121,7 +122,7 @@ class Uploader:
     ) -> None:
         where, offset, failures = f"{self.base}/{session['id']}", int(session["received"]), 0
         status = session["status"]
-        while status != "complete":
+        while status != UploadStatus.COMPLETE:
             if progress is not None:
                 progress(offset)
             handle.seek(offset)
@@ -154,11 +155,11 @@ class Uploader:
         try:
             state = self.http.get(where)
         except httpx.TransportError:
-            return offset, "open"
+            return offset, UploadStatus.OPEN
         if state.status_code >= 400:
             raise server_error(state, outcome.path)
         found = state.json()
-        if found["status"] == "failed":
+        if found["status"] == UploadStatus.FAILED:
             raise BiovistaError(
                 f"upload of {outcome.path!r} failed on the server ({found['error']}); run the "
                 "same command again to start over"

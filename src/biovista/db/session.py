@@ -77,11 +77,26 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+class RecordedFailure(Exception):  # noqa: N818 (a mixin of errors, not an error itself)
+    """Mixed into an error whose failure is itself a write that must stand (an upload
+    session marked failed): the unit of work that owns the session commits what it holds
+    before the error travels on, instead of rolling it back. Services never commit for it."""
+
+
 @contextmanager
 def session_scope(url: str) -> Iterator[Session]:
-    """A session that commits when the block succeeds and rolls back when it raises."""
-    with open_session(url) as session, session.begin():
-        yield session
+    """A session that commits when the block succeeds and rolls back when it raises (but
+    commits, then raises, on a :class:`RecordedFailure`)."""
+    with open_session(url) as session:
+        try:
+            yield session
+        except RecordedFailure:
+            session.commit()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
 
 
 def open_session(url: str) -> Session:

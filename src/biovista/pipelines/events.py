@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-JOB_STATUSES = ("pending", "running", "succeeded", "failed", "cached", "cancelled")
-FINISHED_STATUSES = ("succeeded", "failed", "cached", "cancelled")
+from biovista.models.statuses import JOB_FINISHED, JobStatus
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,7 @@ class JobUpdate:
     name: str
     """The rule or process, with its wildcards or tag, e.g. ``summarise (sample=a)``."""
     status: str
-    """One of :data:`JOB_STATUSES`."""
+    """One of :class:`~biovista.models.statuses.JobStatus`."""
     started_at: datetime | None = None
     finished_at: datetime | None = None
     """Timezone-aware (UTC)."""
@@ -36,15 +35,16 @@ class JobUpdate:
     stderr: str = ""
 
     def __post_init__(self) -> None:
-        if self.status not in JOB_STATUSES:
-            raise ValueError(f"unknown job status {self.status!r}; one of {JOB_STATUSES}")
+        if self.status not in set(JobStatus):
+            known = ", ".join(JobStatus)
+            raise ValueError(f"unknown job status {self.status!r}; one of {known}")
         for moment in (self.started_at, self.finished_at):
             if moment is not None and moment.tzinfo is None:
                 raise ValueError("job times must be timezone-aware (UTC)")
 
     @property
     def finished(self) -> bool:
-        return self.status in FINISHED_STATUSES
+        return self.status in JOB_FINISHED
 
 
 @dataclass(frozen=True)

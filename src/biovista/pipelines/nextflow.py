@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from biovista.errors import BiovistaError, InvalidInputError, Problem
+from biovista.models.statuses import JobStatus
 from biovista.pipelines.events import Event, LogChunk, Progress
 from biovista.pipelines.manifest import Manifest
 from biovista.pipelines.nextflow_trace import (
@@ -173,7 +174,7 @@ class RunningNextflow(RunningChild):
         if job.active:  # the trace, when it already spoke, knows better
             job.name = task.name
             job.samples = task_samples(None, task.name, self._samples)
-            job.status = "cached" if task.cached else "running"
+            job.status = JobStatus.CACHED if task.cached else JobStatus.RUNNING
             job.started_at = job.started_at or task.at
             if task.cached:
                 job.finished_at = job.finished_at or task.at
@@ -189,8 +190,8 @@ class RunningNextflow(RunningChild):
         job.exit_code = record.exit_code
         if not job.active:
             job.finished_at = job.finished_at or datetime.now(UTC)
-            if job.status == "failed" and self._process.ended_by_cancel(job.finished_at):
-                job.status = "cancelled"
+            if job.status == JobStatus.FAILED and self._process.ended_by_cancel(job.finished_at):
+                job.status = JobStatus.CANCELLED
             if record.workdir:
                 workdir = Path(record.workdir)
                 job.stdout = read_job_output(workdir / ".command.out")
@@ -201,8 +202,8 @@ class RunningNextflow(RunningChild):
     def _end_status(self, returncode: int | None) -> str:
         """What became of tasks still in flight when the launcher ended."""
         if self._process.cancelled:
-            return "cancelled"
-        return "succeeded" if returncode == 0 else "failed"
+            return JobStatus.CANCELLED
+        return JobStatus.SUCCEEDED if returncode == 0 else JobStatus.FAILED
 
     def _console_if_silent(self) -> str:
         """The launcher's own output, when it ended without writing a log (it could not

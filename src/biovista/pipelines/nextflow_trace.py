@@ -14,6 +14,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from biovista.models.statuses import JobStatus
+
 TRACE_FIELDS = (
     "task_id",
     "hash",
@@ -30,13 +32,13 @@ TRACE_FIELDS = (
 """The trace columns biovista asks for (``trace.fields``)."""
 
 TRACE_STATUS = {
-    "NEW": "pending",
-    "SUBMITTED": "pending",
-    "RUNNING": "running",
-    "COMPLETED": "succeeded",
-    "FAILED": "failed",
-    "CACHED": "cached",
-    "ABORTED": "cancelled",
+    "NEW": JobStatus.PENDING,
+    "SUBMITTED": JobStatus.PENDING,
+    "RUNNING": JobStatus.RUNNING,
+    "COMPLETED": JobStatus.SUCCEEDED,
+    "FAILED": JobStatus.FAILED,
+    "CACHED": JobStatus.CACHED,
+    "ABORTED": JobStatus.CANCELLED,
 }
 """Nextflow's task status -> ours. ABORTED: Nextflow killed the task (the run was stopped)."""
 
@@ -99,7 +101,7 @@ class TraceReader:
             task_id=_value(row.get("task_id")) or "",
             name=_value(row.get("name")) or task_hash,
             tag=_value(row.get("tag")),
-            status=TRACE_STATUS.get((row.get("status") or "").strip().upper(), "failed"),
+            status=TRACE_STATUS.get((row.get("status") or "").strip().upper(), JobStatus.FAILED),
             exit_code=_int(row.get("exit")),
             submitted_at=trace_time(row.get("submit")),
             started_at=trace_time(row.get("start")),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from biovista.errors import InvalidInputError, Problem
+from biovista.models.statuses import JobStatus
 from biovista.pipelines.events import Event, LogChunk, Progress
 from biovista.pipelines.manifest import Manifest
 from biovista.pipelines.process import (
@@ -131,7 +132,7 @@ class RunningSnakemake(RunningChild):
             self._log_files[job.engine_id] = [str(path) for path in record.get("log") or []]
             sample = wildcards.get(SAMPLE_WILDCARD)
             job.samples = [str(sample)] if sample is not None else []
-            job.status, job.finished_at, job.exit_code = "running", None, None
+            job.status, job.finished_at, job.exit_code = JobStatus.RUNNING, None, None
             job.started_at = job.started_at or moment
             return [job.update()]
         if kind == EXIT_EVENT:
@@ -144,11 +145,11 @@ class RunningSnakemake(RunningChild):
             job = self._jobs.get(record.get("job_id", record.get("jobid")))
             job.finished_at = moment
             if kind == "job_finished":
-                job.status = "succeeded"
+                job.status = JobStatus.SUCCEEDED
                 job.exit_code = 0 if job.exit_code is None else job.exit_code
             else:  # a job our cancel killed is cancelled, not failed
                 cancelled = self._process.ended_by_cancel(moment)
-                job.status = "cancelled" if cancelled else "failed"
+                job.status = JobStatus.CANCELLED if cancelled else JobStatus.FAILED
             self._read_output(job)
             return [job.update()]
         return []
@@ -156,7 +157,7 @@ class RunningSnakemake(RunningChild):
     def _end_unfinished(self) -> list[Event]:
         """Jobs the engine left running when it ended: cancelled when we cancelled it,
         failed otherwise (the engine died under them)."""
-        status = "cancelled" if self._process.cancelled else "failed"
+        status = JobStatus.CANCELLED if self._process.cancelled else JobStatus.FAILED
         updates: list[Event] = []
         for job in self._jobs.end_active(status, datetime.now(UTC)):
             if job.name:  # only jobs reported before (job_info) are known to the caller

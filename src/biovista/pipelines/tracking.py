@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from biovista.models.statuses import JOB_ACTIVE, JobStatus
 from biovista.pipelines.events import JobUpdate
 
 
@@ -18,7 +19,7 @@ class JobState:
 
     engine_id: str
     name: str = ""
-    status: str = "pending"
+    status: str = JobStatus.PENDING
     started_at: datetime | None = None
     finished_at: datetime | None = None
     exit_code: int | None = None
@@ -30,7 +31,7 @@ class JobState:
 
     @property
     def active(self) -> bool:
-        return self.status in ("pending", "running")
+        return self.status in JOB_ACTIVE
 
     def update(self) -> JobUpdate:
         return JobUpdate(

@@ -82,6 +82,13 @@ outputs: one run folder per execution, named by its id."""
 SERVER_FOLDERS = {UPLOADS: "uploads", EXECUTIONS: "executions"}
 
 
+def project_files_folder(settings: Settings) -> Path:
+    """Where the server keeps the project files sent to it (``POST /projects``); relative
+    paths of a project with no file of its own are read from here, never from the
+    working directory of whichever process asks."""
+    return settings.data_dir / "projects"
+
+
 def uploads_folder(settings: Settings, project_name: str) -> Path:
     return settings.data_dir / "uploads" / project_name
 

@@ -19,6 +19,7 @@ from biovista.config import Settings
 from biovista.db.models import Task
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
+from biovista.models.statuses import TaskStatus
 from biovista.tasks import records
 from biovista.tasks.context import TaskCancelledError, TaskContext
 
@@ -55,12 +56,12 @@ def execute(settings: Settings, handlers: Handlers, task_id: uuid.UUID) -> str:
         kind, params = task.kind, dict(task.params)
     context = TaskContext(settings, task_id, params)
     context.start_heartbeat()
-    status, result, error = "failed", None, None
+    status, result, error = TaskStatus.FAILED, None, None
     try:
         result = handler_for(handlers, kind)(context)
-        status = "cancelled" if context.cancelled() else "succeeded"
+        status = TaskStatus.CANCELLED if context.cancelled() else TaskStatus.SUCCEEDED
     except TaskCancelledError:
-        status = "cancelled"
+        status = TaskStatus.CANCELLED
     except BiovistaError as exc:
         error = str(exc)
     except Exception as exc:

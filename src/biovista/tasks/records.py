@@ -18,8 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from biovista.db.models import Task, TaskEvent, as_utc, utcnow
-
-FINISHED = frozenset({"succeeded", "failed", "cancelled"})
+from biovista.models.statuses import TASK_FINISHED, TaskStatus
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def create_task(
     )
     session.add(task)
     session.flush()
-    add_event(session, task, "status", "queued")
+    add_event(session, task, "status", TaskStatus.QUEUED)
     return task
 
 
@@ -79,9 +78,9 @@ def claim(session: Session, task_id: uuid.UUID, worker: str) -> bool:
     now = utcnow()
     claimed = session.execute(
         update(Task)
-        .where(Task.id == task_id, Task.status == "queued")
+        .where(Task.id == task_id, Task.status == TaskStatus.QUEUED)
         .values(
-            status="running",
+            status=TaskStatus.RUNNING,
             worker=worker,
             attempts=Task.attempts + 1,
             started_at=now,
@@ -94,7 +93,9 @@ def claim(session: Session, task_id: uuid.UUID, worker: str) -> bool:
         return False
     task = session.get_one(Task, task_id)
     session.refresh(task)
-    add_event(session, task, "status", "running", {"worker": worker, "attempt": task.attempts})
+    add_event(
+        session, task, "status", TaskStatus.RUNNING, {"worker": worker, "attempt": task.attempts}
+    )
     return True
 
 
@@ -111,18 +112,18 @@ def finish(
     task = session.get_one(Task, task_id)
     task.status, task.finished_at = status, utcnow()
     task.result, task.error = result, error
-    if status == "succeeded" and task.progress_total is not None:
+    if status == TaskStatus.SUCCEEDED and task.progress_total is not None:
         task.progress_done = task.progress_total
 
 
 def request_cancel(session: Session, task: Task) -> None:
     """A queued task is cancelled at once; a running one is asked to stop."""
-    if task.status in FINISHED:
+    if task.status in TASK_FINISHED:
         return
     task.cancel_requested = True
-    if task.status == "queued":
-        task.status, task.finished_at = "cancelled", utcnow()
-        add_event(session, task, "status", "cancelled")
+    if task.status == TaskStatus.QUEUED:
+        task.status, task.finished_at = TaskStatus.CANCELLED, utcnow()
+        add_event(session, task, "status", TaskStatus.CANCELLED)
     else:
         add_event(session, task, "status", "cancelling")
 
@@ -143,7 +144,7 @@ def reap_stale(
     """Running tasks silent for longer than ``stale_after``, or whose worker is known to be
     dead (``is_dead``, given the worker's name): queued again or failed."""
     deadline = utcnow() - stale_after
-    running = session.scalars(select(Task).where(Task.status == "running")).all()
+    running = session.scalars(select(Task).where(Task.status == TaskStatus.RUNNING)).all()
     found = [
         task
         for task in running
@@ -155,17 +156,23 @@ def reap_stale(
         last = task.heartbeat_at.isoformat() if task.heartbeat_at else "never"
         again = task.attempts < task.max_attempts and not task.cancel_requested
         if again:
-            task.status, task.worker = "queued", None
-            add_event(session, task, "status", "queued", {"reason": f"worker silent since {last}"})
+            task.status, task.worker = TaskStatus.QUEUED, None
+            add_event(
+                session,
+                task,
+                "status",
+                TaskStatus.QUEUED,
+                {"reason": f"worker silent since {last}"},
+            )
         else:
-            task.status, task.finished_at = "failed", utcnow()
+            task.status, task.finished_at = TaskStatus.FAILED, utcnow()
             task.error = f"the worker {task.worker or ''} stopped answering (last heartbeat {last})"
-            add_event(session, task, "status", "failed", {"error": task.error})
+            add_event(session, task, "status", TaskStatus.FAILED, {"error": task.error})
         reaped.append(Stale(task.id, task.kind, again))
     return reaped
 
 
 def queued_since(session: Session, moment: datetime) -> list[uuid.UUID]:
     """Queued tasks created before ``moment``: those a restarted server must hand out again."""
-    query = select(Task.id).where(Task.status == "queued", Task.created_at < moment)
+    query = select(Task.id).where(Task.status == TaskStatus.QUEUED, Task.created_at < moment)
     return list(session.scalars(query))

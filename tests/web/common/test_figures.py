@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from biovista.models.dashboard import FigureComponent, FilterState, Selection
+from biovista.models.filter_state import decode_state, encode_state, selection_from
 from biovista.query import ROW_COLUMN, figure_data
 from biovista.web.common.figures import build_figure
-from biovista.web.viewer.app import decode_state, encode_state, selection_from
 
 BIRDS = pl.LazyFrame(
     {

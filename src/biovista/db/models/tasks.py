@@ -28,7 +28,7 @@ class Task(Base):
     )
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
-    """queued, running, succeeded, failed or cancelled."""
+    """A :class:`~biovista.models.statuses.TaskStatus`."""
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int | None] = mapped_column(Integer, default=None)
     message: Mapped[str] = mapped_column(Text, default="")

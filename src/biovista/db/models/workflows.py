@@ -51,7 +51,7 @@ class Execution(Base):
         ForeignKey("tasks.id", ondelete="SET NULL"), default=None
     )
     status: Mapped[str] = mapped_column(String(20), default="queued")
-    """queued, running, ingesting, succeeded, failed or cancelled."""
+    """An :class:`~biovista.models.statuses.ExecutionStatus`."""
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     samples: Mapped[list[Any]] = mapped_column(JSON, default=list)
     """The sample sheet it ran on: one object per sample (name, type, metadata, files)."""
@@ -90,7 +90,7 @@ class ExecutionJob(Base):
     name: Mapped[str] = mapped_column(String(200))
     """The rule or process, with its wildcards or tag."""
     status: Mapped[str] = mapped_column(String(20), default="pending")
-    """pending, running, succeeded, failed, cached or cancelled."""
+    """A :class:`~biovista.models.statuses.JobStatus`."""
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     exit_code: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -32,6 +32,7 @@ from biovista.auth.policy import Principal
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.auth.tokens import AuthenticationError, issue_access_token, verify_access_token
 from biovista.db.models import RefreshToken, User, as_utc
+from biovista.db.session import RecordedFailure
 from biovista.errors import BiovistaError
 from biovista.services.accounts.api_tokens import TOKEN_PREFIX, authenticate_token
 from biovista.services.accounts.users import normalise_email
@@ -41,6 +42,11 @@ REFRESH_GRACE_SECONDS = 30.0
 """How long a just-spent refresh token still returns its successor (setting
 ``refresh_grace_seconds``)."""
 _SUCCESSOR_LABEL = b"biovista refresh successor v1:"
+
+
+class RefreshReusedError(AuthenticationError, RecordedFailure):
+    """A spent refresh token presented again, outside the grace window: its whole family is
+    revoked, and the caller's unit of work commits that revocation although it refuses."""
 
 
 class TooManyAttemptsError(BiovistaError):
@@ -159,10 +165,7 @@ def _reused(
                 access, access_expires, secret, as_utc(successor.expires_at), user.id
             )
     _revoke_family(session, record.family_id, now)
-    # Commit before refusing: the error below rolls the request's transaction back,
-    # and the revocation must outlive it.
-    session.commit()
-    raise AuthenticationError(
+    raise RefreshReusedError(
         "this refresh token was already used; every session of "
         "this login is now closed, log in again"
     )

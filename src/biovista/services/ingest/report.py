@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from biovista.models.statuses import IngestionStatus
 from biovista.storage.layout import LayoutReport
 
 
@@ -57,7 +58,7 @@ class IngestReport:
     project: str
     ingestion_id: str
     full: bool
-    status: str = "running"
+    status: IngestionStatus = IngestionStatus.RUNNING
     seconds: float = 0.0
     collections: dict[str, CollectionReport] = field(default_factory=dict)
 
@@ -65,11 +66,11 @@ class IngestReport:
         self.seconds = round(seconds, 3)
         reports = list(self.collections.values())
         if all(r.ok for r in reports):
-            self.status = "succeeded"
+            self.status = IngestionStatus.SUCCEEDED
         elif reports and all(r.error is not None for r in reports):
-            self.status = "failed"
+            self.status = IngestionStatus.FAILED
         else:
-            self.status = "partial"
+            self.status = IngestionStatus.PARTIAL
 
     def as_dict(self) -> dict[str, Any]:
         return {

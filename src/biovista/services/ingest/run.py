@@ -27,6 +27,7 @@ from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, StorageError
 from biovista.models.loader import LoadedProject
 from biovista.models.project import FILE_COLUMN, CollectionConfig
+from biovista.models.statuses import IngestionStatus
 from biovista.parsers import detect_format, get_parser
 from biovista.parsers.base import ParseError
 from biovista.services.ingest.clustering import (
@@ -71,6 +72,18 @@ class _Job:
     """Columns to cluster the table by (links first, then dashboard filters)."""
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """What every collection of one ingest shares: the store, the database, the runs
+    recorded, who watches, and the content hashes computed so far."""
+
+    store: TableStore
+    url: str
+    run_ids: dict[str, uuid.UUID]
+    watcher: IngestProgress
+    hashes: HashCache
+
+
 def ingest_project(
     loaded: LoadedProject,
     settings: Settings,
@@ -94,7 +107,7 @@ def ingest_project(
         if ingestion is None:
             ingestion = Ingestion(project_id=project.id, full=full)
             session.add(ingestion)
-        ingestion.status = "running"
+        ingestion.status = IngestionStatus.RUNNING
         ingestion.report = {"host": socket.gethostname(), "pid": os.getpid()}
         session.flush()
         project_id, ingestion_id = project.id, ingestion.id
@@ -104,8 +117,7 @@ def ingest_project(
     with session_scope(url) as session:
         project = session.get_one(Project, project_id)
         run_ids = {name: run.id for name, run in upsert_runs(session, project, scan.runs).items()}
-    store = TableStore(settings)
-    hashes: HashCache = {}
+    shared = _Shared(TableStore(settings), url, run_ids, watcher, {})
     filters = dashboard_filters(url, project_id)
     for name, collection_config in config.collections.items():
         collection_id, table_key = collection_ids[name]
@@ -124,9 +136,8 @@ def ingest_project(
             report.collections[name] = CollectionReport(name=name, error=scan.errors[name])
             watcher.finish(name, report.collections[name])
             continue
-        report.collections[name] = _ingest_collection(
-            job, scan.files[name], scan.sources[name], store, url, run_ids, watcher, hashes
-        )
+        update = _CollectionUpdate(job, shared, scan.sources[name])
+        report.collections[name] = update.run(scan.files[name])
     report.finish(time.perf_counter() - started)
     with session_scope(url) as session:
         ingestion = session.get_one(Ingestion, ingestion.id)
@@ -136,41 +147,173 @@ def ingest_project(
     return report
 
 
-def _ingest_collection(
-    job: _Job,
-    found: list[FoundFile],
-    source: Source,
-    store: TableStore,
-    url: str,
-    run_ids: dict[str, uuid.UUID],
-    watcher: IngestProgress,
-    hashes: HashCache,
-) -> CollectionReport:
-    report = CollectionReport(name=job.name)
-    workers = max(2, os.cpu_count() or 2)
-    try:
-        known = _known_files(url, job.collection_id)
-        plan = plan_files(found, known, source, job.full, workers, hashes)
-        report.files_skipped = plan.unchanged
-        report.files_removed = len(plan.removed)
-        watcher.start(job.name, len(plan.to_read))
-        if not (plan.to_read or plan.removed or plan.touched):
-            _report_unchanged(url, job, report)
-            watcher.finish(job.name, report)
-            return report
-        table_schema = None if job.full else store.polars_schema(job.table_key)
-        with tempfile.TemporaryDirectory(prefix="biovista-ingest-") as scratch:
-            staged, in_order = _read_all(
-                job, plan, source, table_schema, Path(scratch), workers, report, watcher
-            )
-            version = _commit(job, plan, staged, table_schema, store, report, in_order)
-        if version is not None:
-            _lay_out(job, store, report)
-        _record(job, plan, staged, version, store, url, run_ids, report)
-    except BiovistaError as exc:
-        report.error = str(exc)
-    watcher.finish(job.name, report)
-    return report
+class _CollectionUpdate:
+    """One collection's update, from its plan to its Delta commit and its metadata; the
+    state its steps share (plan, table schema, staged files, report) lives here."""
+
+    def __init__(self, job: _Job, shared: _Shared, source: Source) -> None:
+        self.job, self.shared, self.source = job, shared, source
+        self.report = CollectionReport(name=job.name)
+        self.workers = max(2, os.cpu_count() or 2)
+        self.plan = FilePlan()
+        self.table_schema: pl.Schema | None = None
+        self.staged: list[StagedFile] = []
+
+    def run(self, found: list[FoundFile]) -> CollectionReport:
+        job, shared, report = self.job, self.shared, self.report
+        try:
+            known = _known_files(shared.url, job.collection_id)
+            self.plan = plan_files(found, known, self.source, job.full, self.workers, shared.hashes)
+            report.files_skipped = self.plan.unchanged
+            report.files_removed = len(self.plan.removed)
+            shared.watcher.start(job.name, len(self.plan.to_read))
+            if not (self.plan.to_read or self.plan.removed or self.plan.touched):
+                self._report_unchanged()
+                shared.watcher.finish(job.name, report)
+                return report
+            self.table_schema = None if job.full else shared.store.polars_schema(job.table_key)
+            with tempfile.TemporaryDirectory(prefix="biovista-ingest-") as scratch:
+                in_order = self._read_all(Path(scratch))
+                version = self._commit(in_order)
+            if version is not None:
+                self._lay_out()
+            self._record(version)
+        except BiovistaError as exc:
+            report.error = str(exc)
+        shared.watcher.finish(job.name, report)
+        return report
+
+    def _report_unchanged(self) -> None:
+        """Nothing to read, remove or re-stamp: report what the table already holds."""
+        with session_scope(self.shared.url) as session:
+            collection = session.get_one(Collection, self.job.collection_id)
+            self.report.total_rows = collection.row_count
+            self.report.version = collection.delta_version
+
+    def _read_all(self, scratch: Path) -> bool:
+        """Parse, presort and stage every file to read, in parallel; failures are collected,
+        not raised. Answers whether the staged files, in their order, are sorted."""
+        job, report, watcher = self.job, self.report, self.shared.watcher
+        spans: dict[str, Span] = {}
+
+        def read_one(item: tuple[int, tuple[FoundFile, str]]) -> StagedFile | FileFailure:
+            index, (found, digest) = item
+            try:
+                frame = self._parse(found)
+            except ParseError as exc:
+                return FileFailure(found.path, exc.message, exc.line, exc.column)
+            except OSError as exc:
+                return FileFailure(found.path, f"cannot read the file: {exc.strerror or exc}")
+            frame, span = presort(frame, job.cluster_candidates)
+            if span is not None:
+                spans[found.path] = span
+            return stage(frame, found, digest, scratch, index)
+
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            for outcome in pool.map(read_one, enumerate(self.plan.to_read)):
+                if isinstance(outcome, FileFailure):
+                    report.failures.append(outcome)
+                    watcher.advance(job.name, outcome.path)
+                else:
+                    self.staged.append(outcome)
+                    watcher.advance(job.name, outcome.found.path)
+        report.files_failed = len(report.failures)
+        report.files_read = len(self.staged)
+        report.rows_written = sum(s.rows for s in self.staged)
+        return order_staged(self.staged, spans)
+
+    def _parse(self, found: FoundFile) -> pl.DataFrame:
+        config = self.job.config
+        fmt = config.format or detect_format(found.path)
+        if fmt is None:
+            raise ParseError("cannot tell the file's format from its name; set 'format:'")
+        parser = get_parser(fmt)
+        declared = [n for n, spec in config.columns.items() if spec.type is not None]
+        with self.source.local_path(found.path) as local:
+            parsed = parser.read(local, config.options, text_columns=declared)
+        attributes = self.job.run_attributes.get(found.run, {}) if found.run else {}
+        return conform(parsed, config, self.table_schema, found.path, found.run, attributes)
+
+    def _commit(self, in_order: bool) -> int | None:
+        """One Delta commit for the whole collection; None when there was nothing to change.
+        A commit that writes the whole table in key order records that it is clustered."""
+        job, store, report, staged = self.job, self.shared.store, self.report, self.staged
+        failed = [f.path for f in report.failures]
+        replaced = [s.found.path for s in staged] + self.plan.removed
+        if not replaced:
+            return None
+        if job.full:
+            predicate = f"NOT ({_in_list(failed)})" if failed else None
+        else:
+            predicate = _in_list(replaced)
+        new_table = self.table_schema is None and store.open(job.table_key) is None
+        if new_table and not staged:
+            return None
+        whole = new_table or predicate is None
+        metadata = sorted_on_write(job.cluster_candidates[0]) if in_order and whole else None
+        schema = unified_schema(staged, self.table_schema)
+        version = store.replace(
+            job.table_key,
+            arrow_schema(schema),
+            batches(staged, schema),
+            predicate,
+            str(job.ingestion_id),
+            metadata,
+        )
+        if metadata:
+            report.layout = sorted_report(job.cluster_candidates[0], report.rows_written, version)
+        return version
+
+    def _lay_out(self) -> None:
+        """Cluster or compact after the commit. The data is committed already, so a failure
+        here is reported beside the collection's result, not as its error."""
+        job, report = self.job, self.report
+        try:
+            arranged = arrange(self.shared.store, job.table_key, job.cluster_candidates)
+            report.layout = arranged or report.layout
+        except StorageError as exc:
+            report.layout_error = str(exc)
+
+    def _record(self, version: int | None) -> None:
+        """Tell the metadata database what the table now holds (after the commit succeeded)."""
+        job, report, run_ids = self.job, self.report, self.shared.run_ids
+        with session_scope(self.shared.url) as session:
+            collection = session.get_one(Collection, job.collection_id)
+            by_path = {f.path: f for f in collection.files}
+            for path in self._gone(by_path):
+                session.delete(by_path.pop(path))
+            for found in self.plan.touched:
+                touched = by_path[found.path]
+                touched.size, touched.mtime_ns = found.size, found.mtime_ns
+                touched.etag = found.etag
+            for item in self.staged:
+                record = by_path.get(item.found.path)
+                if record is None:
+                    record = SourceFile(collection_id=collection.id, path=item.found.path)
+                    session.add(record)
+                    by_path[item.found.path] = record
+                record.size, record.mtime_ns = item.found.size, item.found.mtime_ns
+                record.etag = item.found.etag
+                record.sha256, record.row_count = item.sha256, item.rows
+                record.run_id = run_ids.get(item.found.run) if item.found.run else None
+                record.ingested_at = utcnow()
+                record.ingestion_id = job.ingestion_id
+            session.flush()
+            collection.row_count = sum(r.row_count for r in by_path.values())
+            if version is not None:
+                info = self.shared.store.info(job.table_key)
+                # The latest version, after any layout commit: the query cache keys on it.
+                collection.delta_version = info.version if info else version
+                collection.columns = info.columns if info else []
+            report.total_rows = collection.row_count
+            report.version = collection.delta_version
+
+    def _gone(self, recorded: dict[str, SourceFile]) -> list[str]:
+        """Records whose rows are no longer in the table after this commit."""
+        if not self.job.full:
+            return [path for path in self.plan.removed if path in recorded]
+        kept = {s.found.path for s in self.staged} | {f.path for f in self.report.failures}
+        return [path for path in recorded if path not in kept]
 
 
 def _known_files(url: str, collection_id: uuid.UUID) -> dict[str, KnownFile]:
@@ -187,186 +330,20 @@ def _known_files(url: str, collection_id: uuid.UUID) -> dict[str, KnownFile]:
         return {path: KnownFile(size, mtime, etag, sha) for path, size, mtime, etag, sha in rows}
 
 
-def _report_unchanged(url: str, job: _Job, report: CollectionReport) -> None:
-    """Nothing to read, remove or re-stamp: report what the table already holds."""
-    with session_scope(url) as session:
-        collection = session.get_one(Collection, job.collection_id)
-        report.total_rows, report.version = collection.row_count, collection.delta_version
-
-
-def _read_all(
-    job: _Job,
-    plan: FilePlan,
-    source: Source,
-    table_schema: pl.Schema | None,
-    scratch: Path,
-    workers: int,
-    report: CollectionReport,
-    watcher: IngestProgress,
-) -> tuple[list[StagedFile], bool]:
-    """Parse, presort and stage every file to read, in parallel; failures are collected, not
-    raised. Also says whether the staged files, in the order returned, are sorted."""
-    spans: dict[str, Span] = {}
-
-    def read_one(item: tuple[int, tuple[FoundFile, str]]) -> StagedFile | FileFailure:
-        index, (found, digest) = item
-        try:
-            frame = _parse(job, found, source, table_schema)
-        except ParseError as exc:
-            return FileFailure(found.path, exc.message, exc.line, exc.column)
-        except OSError as exc:
-            return FileFailure(found.path, f"cannot read the file: {exc.strerror or exc}")
-        frame, span = presort(frame, job.cluster_candidates)
-        if span is not None:
-            spans[found.path] = span
-        return stage(frame, found, digest, scratch, index)
-
-    staged: list[StagedFile] = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for outcome in pool.map(read_one, enumerate(plan.to_read)):
-            if isinstance(outcome, FileFailure):
-                report.failures.append(outcome)
-                watcher.advance(job.name, outcome.path)
-            else:
-                staged.append(outcome)
-                watcher.advance(job.name, outcome.found.path)
-    report.files_failed = len(report.failures)
-    report.files_read = len(staged)
-    report.rows_written = sum(s.rows for s in staged)
-    return staged, order_staged(staged, spans)
-
-
-def _parse(
-    job: _Job, found: FoundFile, source: Source, table_schema: pl.Schema | None
-) -> pl.DataFrame:
-    fmt = job.config.format or detect_format(found.path)
-    if fmt is None:
-        raise ParseError("cannot tell the file's format from its name; set 'format:'")
-    parser = get_parser(fmt)
-    declared = [n for n, spec in job.config.columns.items() if spec.type is not None]
-    with source.local_path(found.path) as local:
-        parsed = parser.read(local, job.config.options, text_columns=declared)
-    attributes = job.run_attributes.get(found.run, {}) if found.run else {}
-    return conform(parsed, job.config, table_schema, found.path, found.run, attributes)
-
-
-def _commit(
-    job: _Job,
-    plan: FilePlan,
-    staged: list[StagedFile],
-    table_schema: pl.Schema | None,
-    store: TableStore,
-    report: CollectionReport,
-    in_order: bool,
-) -> int | None:
-    """One Delta commit for the whole collection; None when there was nothing to change.
-    A commit that writes the whole table in key order records that it is clustered."""
-    failed = [f.path for f in report.failures]
-    replaced = [s.found.path for s in staged] + plan.removed
-    if not replaced:
-        return None
-    if job.full:
-        predicate = f"NOT ({_in_list(failed)})" if failed else None
-    else:
-        predicate = _in_list(replaced)
-    new_table = table_schema is None and store.open(job.table_key) is None
-    if new_table and not staged:
-        return None
-    whole = new_table or predicate is None
-    metadata = sorted_on_write(job.cluster_candidates[0]) if in_order and whole else None
-    schema = unified_schema(staged, table_schema)
-    version = store.replace(
-        job.table_key,
-        arrow_schema(schema),
-        batches(staged, schema),
-        predicate,
-        str(job.ingestion_id),
-        metadata,
-    )
-    if metadata:
-        report.layout = sorted_report(job.cluster_candidates[0], report.rows_written, version)
-    return version
-
-
-def _lay_out(job: _Job, store: TableStore, report: CollectionReport) -> None:
-    """Cluster or compact after the commit. The data is committed already, so a failure
-    here is reported beside the collection's result, not as its error."""
-    try:
-        report.layout = arrange(store, job.table_key, job.cluster_candidates) or report.layout
-    except StorageError as exc:
-        report.layout_error = str(exc)
-
-
 def _in_list(paths: list[str]) -> str:
     quoted = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
     return f"{FILE_COLUMN} IN ({quoted})"
-
-
-def _record(
-    job: _Job,
-    plan: FilePlan,
-    staged: list[StagedFile],
-    version: int | None,
-    store: TableStore,
-    url: str,
-    run_ids: dict[str, uuid.UUID],
-    report: CollectionReport,
-) -> None:
-    """Tell the metadata database what the table now holds (after the commit succeeded)."""
-    with session_scope(url) as session:
-        collection = session.get_one(Collection, job.collection_id)
-        by_path = {f.path: f for f in collection.files}
-        for path in _gone(job, plan, staged, report, by_path):
-            session.delete(by_path.pop(path))
-        for found in plan.touched:
-            touched = by_path[found.path]
-            touched.size, touched.mtime_ns, touched.etag = found.size, found.mtime_ns, found.etag
-        for item in staged:
-            record = by_path.get(item.found.path)
-            if record is None:
-                record = SourceFile(collection_id=collection.id, path=item.found.path)
-                session.add(record)
-                by_path[item.found.path] = record
-            record.size, record.mtime_ns = item.found.size, item.found.mtime_ns
-            record.etag = item.found.etag
-            record.sha256, record.row_count = item.sha256, item.rows
-            record.run_id = run_ids.get(item.found.run) if item.found.run else None
-            record.ingested_at = utcnow()
-            record.ingestion_id = job.ingestion_id
-        session.flush()
-        collection.row_count = sum(r.row_count for r in by_path.values())
-        if version is not None:
-            info = store.info(job.table_key)
-            # The latest version, after any layout commit: the query cache keys on it.
-            collection.delta_version = info.version if info else version
-            collection.columns = info.columns if info else []
-        report.total_rows = collection.row_count
-        report.version = collection.delta_version
-
-
-def _gone(
-    job: _Job,
-    plan: FilePlan,
-    staged: list[StagedFile],
-    report: CollectionReport,
-    recorded: dict[str, SourceFile],
-) -> list[str]:
-    """Records whose rows are no longer in the table after this commit."""
-    if not job.full:
-        return [path for path in plan.removed if path in recorded]
-    kept = {s.found.path for s in staged} | {f.path for f in report.failures}
-    return [path for path in recorded if path not in kept]
 
 
 def _mark_interrupted(session: object, project: Project) -> None:
     """An ingestion still 'running' whose process on this host is gone was killed."""
     host = socket.gethostname()
     for ingestion in project.ingestions:
-        if ingestion.status != "running":
+        if ingestion.status != IngestionStatus.RUNNING:
             continue
         pid = ingestion.report.get("pid")
         if ingestion.report.get("host") == host and isinstance(pid, int) and not _alive(pid):
-            ingestion.status = "interrupted"
+            ingestion.status = IngestionStatus.INTERRUPTED
             ingestion.finished_at = utcnow()
 
 

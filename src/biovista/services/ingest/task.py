@@ -16,6 +16,7 @@ from biovista.db.models import Ingestion, utcnow
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, InvalidInputError, NotFoundError
 from biovista.models.loader import load_project
+from biovista.models.statuses import IngestionStatus
 from biovista.tasks import TaskContext, TaskRunner, enqueue
 
 
@@ -40,7 +41,9 @@ def start_ingest(
 def queue_ingestion(
     session: Session, project_id: uuid.UUID, full: bool, created_by: str | None
 ) -> Ingestion:
-    ingestion = Ingestion(project_id=project_id, full=full, status="queued", created_by=created_by)
+    ingestion = Ingestion(
+        project_id=project_id, full=full, status=IngestionStatus.QUEUED, created_by=created_by
+    )
     session.add(ingestion)
     session.flush()
     return ingestion
@@ -65,7 +68,7 @@ def ingest_task(context: TaskContext) -> dict[str, Any]:
     params = context.params
     ingestion_id = uuid.UUID(params["ingestion_id"])
     status = run_ingestion(context.settings, Path(params["source"]), params["full"], ingestion_id)
-    if status == "failed":
+    if status == IngestionStatus.FAILED:
         raise BiovistaError(f"ingestion {ingestion_id} failed")
     return {"ingestion_id": str(ingestion_id), "status": status}
 
@@ -79,9 +82,9 @@ def run_ingestion(settings: Settings, source: Path, full: bool, ingestion_id: uu
     except BiovistaError as exc:
         with session_scope(settings.resolved_database_url) as session:
             ingestion = session.get_one(Ingestion, ingestion_id)
-            ingestion.status, ingestion.finished_at = "failed", utcnow()
+            ingestion.status, ingestion.finished_at = IngestionStatus.FAILED, utcnow()
             ingestion.report = {"error": str(exc)}
-        return "failed"
+        return IngestionStatus.FAILED
 
 
 def list_ingestions(

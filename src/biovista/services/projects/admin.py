@@ -17,6 +17,7 @@ from biovista.models.loader import LoadedProject, check_project
 from biovista.models.project import ProjectConfig
 from biovista.services.accounts.grants import make_owner
 from biovista.services.projects.catalog import register_project
+from biovista.storage.sources import project_files_folder
 from biovista.storage.tables import TableStore
 
 
@@ -29,7 +30,7 @@ def create_project(
     The file is kept as ``<data dir>/projects/<name>.yaml``, the base of its relative
     paths; nothing is written when it is invalid."""
     principal.require_admin()
-    folder = settings.data_dir / "projects"
+    folder = project_files_folder(settings)
     folder.mkdir(parents=True, exist_ok=True)
     draft = folder / f".upload-{uuid.uuid4().hex}.yaml"
     draft.write_text(text, encoding="utf-8")
@@ -57,7 +58,7 @@ def update_project(
     """Replace a project's file (editors); pointing it at other server locations, or
     renaming it, needs a server admin, as creating one does."""
     project = authorize_project(session, principal, name, Action.EDIT)
-    folder = settings.data_dir / "projects"
+    folder = project_files_folder(settings)
     draft = folder / f".upload-{uuid.uuid4().hex}.yaml"
     folder.mkdir(parents=True, exist_ok=True)
     draft.write_text(text, encoding="utf-8")

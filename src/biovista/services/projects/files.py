@@ -20,7 +20,7 @@ from biovista.db.models import Collection, Project, Run, SourceFile
 from biovista.errors import NotFoundError
 from biovista.models.project import ProjectConfig
 from biovista.storage.base import Source
-from biovista.storage.sources import LocalSource, open_source
+from biovista.storage.sources import LocalSource, open_source, project_files_folder
 
 PRESIGNED_SECONDS = 300
 
@@ -110,7 +110,7 @@ def open_file(
 def collection_source(settings: Settings, project: Project, collection_name: str) -> Source:
     """Where a collection's files are read from: the runs root, or its single file's folder."""
     root = _source_root(project, collection_name)
-    return open_source(root, _base_dir(project), settings, project.name)
+    return open_source(root, _base_dir(settings, project), settings, project.name)
 
 
 def _source_root(project: Project, collection_name: str) -> str:
@@ -122,8 +122,11 @@ def _source_root(project: Project, collection_name: str) -> str:
     return config.runs.root
 
 
-def _base_dir(project: Project) -> Path:
-    return Path(project.source_path).parent if project.source_path else Path.cwd()
+def _base_dir(settings: Settings, project: Project) -> Path:
+    """What the project file's relative paths are relative to: its own folder."""
+    if project.source_path:
+        return Path(project.source_path).parent
+    return project_files_folder(settings)
 
 
 def run_view(run: Run) -> dict[str, Any]:

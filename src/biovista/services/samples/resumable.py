@@ -29,7 +29,9 @@ from sqlalchemy.orm import Session
 from biovista.auth.policy import Action, Principal, authorize_project
 from biovista.config import Settings
 from biovista.db.models import Project, Sample, UploadSession, as_utc, utcnow
+from biovista.db.session import RecordedFailure
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
+from biovista.models.statuses import UploadStatus
 from biovista.services.samples.hashes import RunningHashes, sha256_of
 from biovista.services.samples.records import attach_file
 from biovista.services.samples.uploads import check_path
@@ -48,8 +50,14 @@ class OffsetMismatchError(ConflictError):
         self.received = received
 
 
-class ChecksumMismatchError(InvalidInputError):
-    """The finished file is not the one announced; the session failed and its bytes are gone."""
+class ChecksumMismatchError(InvalidInputError, RecordedFailure):
+    """The finished file is not the one announced; the session failed and its bytes are gone
+    (the caller's unit of work commits that failure although the request answers an error)."""
+
+
+class SessionExpiredError(ConflictError, RecordedFailure):
+    """A chunk for a session that expired; the session is now marked failed (committed by
+    the caller's unit of work, as for a checksum mismatch)."""
 
 
 def partial_path(settings: Settings, session_id: uuid.UUID) -> Path:
@@ -112,7 +120,7 @@ def find_sessions(
     project = authorize_project(session, principal, project_name, Action.EDIT)
     clean_expired(session, settings)
     query = select(UploadSession).where(
-        UploadSession.project_id == project.id, UploadSession.status == "open"
+        UploadSession.project_id == project.id, UploadSession.status == UploadStatus.OPEN
     )
     if path is not None:
         query = query.where(UploadSession.path == path)
@@ -136,7 +144,7 @@ def get_session(
     """A session with how many bytes the server has (editors)."""
     project = authorize_project(session, principal, project_name, Action.EDIT)
     opened = _session(session, project, session_id)
-    if opened.status == "open":
+    if opened.status == UploadStatus.OPEN:
         opened.received = _on_disk(settings, opened)
     return opened
 
@@ -152,7 +160,7 @@ def cancel_session(
     """Give up an open upload (editors): its partial file is deleted at once."""
     project = authorize_project(session, principal, project_name, Action.EDIT)
     opened = _session(session, project, session_id)
-    if opened.status == "open":
+    if opened.status == UploadStatus.OPEN:
         _fail(settings, hashes, opened, "cancelled by the client")
 
 
@@ -166,9 +174,12 @@ async def put_chunk_async(
     chunks: AsyncIterator[bytes],
     hashes: RunningHashes,
 ) -> UploadSession:
-    """``put_chunk`` for a body read as it arrives (the API). The last chunk's checks run
-    in a worker thread: re-reading a large file must not stall the server's event loop."""
-    chunk = _begin(session, settings, hashes, principal, project_name, session_id, offset)
+    """``put_chunk`` for a body read as it arrives (the API). The database work and the
+    lock before the body, and the last chunk's checks after it, run in a worker thread: they
+    must not stall the server's event loop (re-reading a large file takes seconds)."""
+    chunk = await anyio.to_thread.run_sync(
+        _begin, session, settings, hashes, principal, project_name, session_id, offset
+    )
     if isinstance(chunk, UploadSession):
         return chunk
     with chunk:
@@ -265,17 +276,16 @@ def _begin(
     """The chunk, its partial file opened and locked; or the session when it is complete."""
     project = authorize_project(session, principal, project_name, Action.EDIT)
     opened = _session(session, project, session_id)
-    if opened.status == "complete" and offset <= opened.size:
+    if opened.status == UploadStatus.COMPLETE and offset <= opened.size:
         return opened  # a retry of a chunk whose answer was lost
-    if opened.status != "open":
+    if opened.status != UploadStatus.OPEN:
         raise ConflictError(
             f"upload session {session_id} is {opened.status} ({opened.error or 'done'}); "
             "open a new one"
         )
     if as_utc(opened.expires_at) < utcnow():
         _fail(settings, hashes, opened, "expired")
-        session.commit()
-        raise ConflictError(f"upload session {session_id} expired; open a new one")
+        raise SessionExpiredError(f"upload session {session_id} expired; open a new one")
     target = partial_path(settings, opened.id)
     if not target.is_file():
         raise ConflictError(f"upload session {session_id} lost its partial file; open a new one")
@@ -324,7 +334,6 @@ def _finish(
         )
     if wrong is not None:
         _fail(settings, hashes, opened, f"checksum mismatch: {wrong}")
-        session.commit()  # the failure is recorded although the request answers an error
         raise ChecksumMismatchError(
             f"upload of {opened.path!r} failed, {wrong}; the bytes were discarded, upload "
             "the file again"
@@ -332,7 +341,7 @@ def _finish(
     target = uploads_folder(settings, project.name) / opened.path
     target.parent.mkdir(parents=True, exist_ok=True)
     partial.replace(target)
-    opened.sha256, opened.status, opened.finished_at = digest, "complete", utcnow()
+    opened.sha256, opened.status, opened.finished_at = digest, UploadStatus.COMPLETE, utcnow()
     opened.received = size
     if hashes is not None:
         hashes.forget(opened.id)
@@ -346,7 +355,7 @@ def clean_expired(session: Session, settings: Settings) -> int:
     expired = list(
         session.scalars(
             select(UploadSession).where(
-                UploadSession.status == "open", UploadSession.expires_at < utcnow()
+                UploadSession.status == UploadStatus.OPEN, UploadSession.expires_at < utcnow()
             )
         )
     )
@@ -380,7 +389,7 @@ def _fail(
     partial_path(settings, opened.id).unlink(missing_ok=True)
     if hashes is not None:
         hashes.forget(opened.id)
-    opened.status, opened.error, opened.finished_at = "failed", reason, utcnow()
+    opened.status, opened.error, opened.finished_at = UploadStatus.FAILED, reason, utcnow()
 
 
 def _same_file(handle: IO[bytes], target: Path) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import anyio
 from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Action, Principal, authorize_project
@@ -51,8 +52,9 @@ async def store_upload(
     path: str,
     chunks: AsyncIterator[bytes],
 ) -> Uploaded:
-    """Write one uploaded file (editors); it replaces any file at the same path."""
-    authorize_project(session, principal, project_name, Action.EDIT)
+    """Write one uploaded file (editors); it replaces any file at the same path. The check
+    of the caller's right runs in a worker thread, off the server's event loop."""
+    await anyio.to_thread.run_sync(authorize_project, session, principal, project_name, Action.EDIT)
     relative = check_path(path)
     folder = uploads_folder(settings, project_name)
     target = folder / relative

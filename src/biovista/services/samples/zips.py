@@ -23,6 +23,7 @@ from biovista.auth.policy import Action, Principal, authorize_project
 from biovista.config import Settings
 from biovista.db.models import Execution, Project, Task
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
+from biovista.models.statuses import TASK_ACTIVE, TaskStatus
 from biovista.services.samples import records as sample_service
 from biovista.services.samples.uploads import check_path
 from biovista.storage.sources import execution_outputs_folder, uploads_folder
@@ -115,13 +116,13 @@ def zip_download(
         authorize_project(session, principal, project.name, Action.VIEW)
     except NotFoundError:
         raise NotFoundError(f"no download {task_id}") from None
-    if task.status in ("queued", "running"):
+    if task.status in TASK_ACTIVE:
         done = f"{task.progress_done} of {task.progress_total} files" if task.progress_total else ""
         raise ConflictError(
             f"the zip is still being built ({task.status}{', ' if done else ''}"
             f"{done}); ask again shortly"
         )
-    if task.status != "succeeded":
+    if task.status != TaskStatus.SUCCEEDED:
         raise ConflictError(f"the zip was not made ({task.status}: {task.error or 'no reason'})")
     path = zip_path(settings, task_id)
     if not path.is_file():

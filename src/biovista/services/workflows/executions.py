@@ -23,12 +23,11 @@ from biovista.auth.policy import Action, Principal, authorize_project, project_r
 from biovista.config import Settings
 from biovista.db.models import Execution, ExecutionJob, OutputFile, Project, Task, utcnow
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
+from biovista.models.statuses import EXECUTION_ACTIVE, EXECUTION_FINISHED, ExecutionStatus
 from biovista.services.workflows.registry import get_workflow, manifest_of
 from biovista.tasks import TaskRunner, records
-from biovista.tasks.records import FINISHED
 
 MAX_LOG_CHUNK = 1 << 20
-ACTIVE = ("queued", "running", "ingesting")
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ def read_log(
     """The log from byte ``offset`` (at most ``limit`` bytes, cut at a line end when it
     can be): a client follows the log by asking again from ``next_offset``."""
     execution = get_execution(session, principal, execution_id)
-    complete = execution.status not in ACTIVE
+    complete = execution.status not in EXECUTION_ACTIVE
     path = Path(execution.log_path) if execution.log_path else None
     if path is None or not path.is_file():
         return LogSlice("", offset, offset, 0, complete)
@@ -172,12 +171,12 @@ def read_log(
 def cancel(session: Session, principal: Principal, execution_id: uuid.UUID) -> Execution:
     """Ask the execution to stop; the engine is stopped and its running jobs marked."""
     execution = get_execution(session, principal, execution_id, Action.EDIT)
-    if execution.status in FINISHED:
+    if execution.status in EXECUTION_FINISHED:
         raise ConflictError(f"execution {execution_id} has already {execution.status}")
     if execution.task_id is not None:
         records.request_cancel(session, session.get_one(Task, execution.task_id))
-    if execution.status == "queued":  # its task will never start: it ends here
-        execution.status, execution.finished_at = "cancelled", utcnow()
+    if execution.status == ExecutionStatus.QUEUED:  # its task will never start: it ends here
+        execution.status, execution.finished_at = ExecutionStatus.CANCELLED, utcnow()
     return execution
 
 
@@ -194,9 +193,9 @@ def rerun(
     ``resume`` continues a failed or cancelled one in its own working folder, keeping the
     jobs it finished: after fixing what made a job fail, only the rest runs."""
     old = get_execution(session, principal, execution_id, Action.EDIT)
-    if old.status in ACTIVE:
+    if old.status in EXECUTION_ACTIVE:
         raise ConflictError(f"execution {execution_id} is still {old.status}")
-    if resume and old.status == "succeeded":
+    if resume and old.status == ExecutionStatus.SUCCEEDED:
         raise ConflictError("a succeeded execution has nothing to resume; run it again instead")
     again = Execution(
         workflow_id=old.workflow_id,

@@ -22,9 +22,16 @@ from biovista.config import Settings
 from biovista.db.models import Execution, ExecutionJob, OutputFile, Project, utcnow
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
+from biovista.models.statuses import (
+    EXECUTION_ACTIVE,
+    JOB_ACTIVE,
+    JOB_DONE,
+    ExecutionStatus,
+    IngestionStatus,
+    JobStatus,
+)
 from biovista.pipelines.engine import engine_for
 from biovista.pipelines.events import Event, JobUpdate, Progress
-from biovista.services.workflows.executions import ACTIVE
 from biovista.services.workflows.registry import manifest_of
 from biovista.storage.sources import execution_outputs_folder
 from biovista.tasks import TaskContext
@@ -38,7 +45,7 @@ def run_execution(context: TaskContext) -> dict[str, Any]:
         return _run(context, execution_id, bool(context.params.get("resume")))
     except Exception as exc:
         message = str(exc) if isinstance(exc, BiovistaError) else f"{type(exc).__name__}: {exc}"
-        _finish(context.settings, execution_id, "failed", message, only_active=True)
+        _finish(context.settings, execution_id, ExecutionStatus.FAILED, message, only_active=True)
         raise
 
 
@@ -51,7 +58,7 @@ def _run(context: TaskContext, execution_id: uuid.UUID, resume: bool) -> dict[st
         workdir, workflow_dir = Path(execution.workdir), Path(workflow.path)
         params, samples = dict(execution.params), list(execution.samples)
         engine_name = workflow.engine
-        execution.status, execution.started_at = "running", utcnow()
+        execution.status, execution.started_at = ExecutionStatus.RUNNING, utcnow()
     workdir.mkdir(parents=True, exist_ok=True)
     sheet = workdir / manifest.samples_sheet
     write_sample_sheet(sheet, samples)
@@ -71,12 +78,12 @@ def _run(context: TaskContext, execution_id: uuid.UUID, resume: bool) -> dict[st
     recorder.record(running.poll())
     code = running.returncode
     if cancelled:
-        _finish(settings, execution_id, "cancelled", None, code)
-        return {"execution_id": str(execution_id), "status": "cancelled"}
+        _finish(settings, execution_id, ExecutionStatus.CANCELLED, None, code)
+        return {"execution_id": str(execution_id), "status": ExecutionStatus.CANCELLED}
     if code != 0:
         failed = recorder.failed_jobs()
         reason = f"job {', '.join(failed)} failed" if failed else f"the engine exited with {code}"
-        _finish(settings, execution_id, "failed", reason, code)
+        _finish(settings, execution_id, ExecutionStatus.FAILED, reason, code)
         raise BiovistaError(f"execution {execution_id}: {reason}")
     return _ingest_outputs(context, execution_id, workdir / manifest.outputs, code)
 
@@ -143,7 +150,8 @@ class JobRecorder:
     def failed_jobs(self) -> list[str]:
         with session_scope(self.context.url) as session:
             query = select(ExecutionJob.name).where(
-                ExecutionJob.execution_id == self.execution_id, ExecutionJob.status == "failed"
+                ExecutionJob.execution_id == self.execution_id,
+                ExecutionJob.status == JobStatus.FAILED,
             )
             return list(session.scalars(query.order_by(ExecutionJob.seq)))
 
@@ -166,7 +174,7 @@ def _ingest_outputs(
     with session_scope(settings.resolved_database_url) as session:
         execution = session.get_one(Execution, execution_id)
         project = session.get_one(Project, execution.project_id)
-        execution.status, execution.exit_code = "ingesting", code
+        execution.status, execution.exit_code = ExecutionStatus.INGESTING, code
         target = execution_outputs_folder(settings, project.name, str(execution_id))
         if not outputs.is_dir():
             raise BiovistaError(f"the workflow left no {outputs.name!r} folder of outputs")
@@ -178,11 +186,11 @@ def _ingest_outputs(
         source, ingestion_id = Path(project.source_path or ""), ingestion.id
     context.log(f"ingesting {files} output files into project {project.name!r}")
     status = run_ingestion(settings, source, False, ingestion_id)
-    if status != "succeeded":
+    if status != IngestionStatus.SUCCEEDED:
         reason = f"the ingest of its outputs ended {status} (ingestion {ingestion_id})"
-        _finish(settings, execution_id, "failed", reason, code)
+        _finish(settings, execution_id, ExecutionStatus.FAILED, reason, code)
         raise BiovistaError(f"execution {execution_id}: {reason}")
-    _finish(settings, execution_id, "succeeded", None, code)
+    _finish(settings, execution_id, ExecutionStatus.SUCCEEDED, None, code)
     return {"execution_id": str(execution_id), "ingestion_id": str(ingestion_id), "files": files}
 
 
@@ -220,7 +228,7 @@ def _record_outputs(session: Session, execution: Execution, folder: Path, output
 def _finish(
     settings: Settings,
     execution_id: uuid.UUID,
-    status: str,
+    status: ExecutionStatus,
     error: str | None,
     code: int | None = None,
     only_active: bool = False,
@@ -228,16 +236,14 @@ def _finish(
     """Record how the execution ended (unless, with ``only_active``, it already has)."""
     with session_scope(settings.resolved_database_url) as session:
         execution = session.get_one(Execution, execution_id)
-        if only_active and execution.status not in ACTIVE:
+        if only_active and execution.status not in EXECUTION_ACTIVE:
             return
         execution.status, execution.error, execution.finished_at = status, error, utcnow()
         execution.exit_code = code if code is not None else execution.exit_code
-        if status == "cancelled":
+        if status == ExecutionStatus.CANCELLED:
             for job in execution.jobs:
-                if job.status in ("pending", "running"):
-                    job.status = "cancelled"
+                if job.status in JOB_ACTIVE:
+                    job.status = JobStatus.CANCELLED
         if execution.jobs_total is None:  # the engine never said how many it planned
             execution.jobs_total = len(execution.jobs)
-            execution.jobs_done = sum(
-                job.status in ("succeeded", "cached") for job in execution.jobs
-            )
+            execution.jobs_done = sum(job.status in JOB_DONE for job in execution.jobs)

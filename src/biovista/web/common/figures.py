@@ -70,7 +70,7 @@ def _histogram(spec: FigureComponent, frame: pl.DataFrame, common: dict[str, Any
     shown = frame.with_columns(
         middle.alias(spec.x or "x"), width.alias("_width"), pl.lit("bin").alias("_bin")
     )
-    # Clicking a bar selects its bin's range of values (see viewer.selection_from).
+    # Clicking a bar selects its bin's range of values (see models.filter_state.selection_from).
     custom = ["_bin", "bin_start", "bin_end"]
     figure = px.bar(shown, x=spec.x, y="count", custom_data=custom, **common)
     figure.update_traces(width=shown["_width"].to_list() if not common.get("color") else None)

@@ -19,8 +19,8 @@ from biovista.auth.policy import Action, Principal, allows
 from biovista.db.models import Project
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
+from biovista.models.statuses import EXECUTION_ACTIVE
 from biovista.services.workflows import executions
-from biovista.services.workflows.executions import ACTIVE
 from biovista.web.common.callback_guard import uuid_of
 from biovista.web.common.cookie_auth import WebContext, signed_in
 from biovista.web.management import execution_views as views
@@ -139,7 +139,7 @@ def register_execution_page(app: Dash, context: WebContext) -> None:
                 execution_id = uuid_of(raw_id, "the execution")
                 execution = executions.get_execution(session, principal, execution_id)
                 log = executions.read_log(session, principal, execution_id, offset or 0, LOG_CHUNK)
-                finished = execution.status not in ACTIVE and log.complete
+                finished = execution.status not in EXECUTION_ACTIVE and log.complete
                 signature = views.signature(execution)
                 if signature == seen:
                     page: tuple[Any, ...] = (no_update,) * 5

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from biovista.auth.policy import Principal
 from biovista.db.models import Execution, ExecutionJob, Project
+from biovista.models.statuses import EXECUTION_ACTIVE, JOB_DONE, ExecutionStatus
 from biovista.services.dashboards import documents as dashboards
-from biovista.services.workflows.executions import ACTIVE
 from biovista.web.management.run_format import clock, duration, status_badge, when
 
 JOB_COLUMNS = [
@@ -105,12 +105,12 @@ def signature(execution: Execution) -> str:
 def summary(execution: Execution) -> Any:
     """Status badge (``#ex-status``), jobs done of total, times and a progress bar."""
     total, done = execution.jobs_total, execution.jobs_done
-    if not total and execution.status not in ACTIVE and execution.jobs:
+    if not total and execution.status not in EXECUTION_ACTIVE and execution.jobs:
         # The engine reported no progress (a run that failed at its first job): count rows.
         total = len(execution.jobs)
-        done = sum(job.status in ("succeeded", "cached") for job in execution.jobs)
+        done = sum(job.status in JOB_DONE for job in execution.jobs)
     percent = 100.0 * min(done, total) / total if total else 0.0
-    if execution.status == "succeeded":
+    if execution.status == ExecutionStatus.SUCCEEDED:
         percent = 100.0
     count = f"{done} / {total} jobs" if total else "jobs not known yet"
     times = [f"queued {when(execution.created_at)}"]
@@ -131,9 +131,9 @@ def summary(execution: Execution) -> Any:
             ),
             dmc.Progress(
                 value=percent,
-                animated=execution.status in ACTIVE,
-                striped=execution.status in ACTIVE,
-                color="red" if execution.status == "failed" else "blue",
+                animated=execution.status in EXECUTION_ACTIVE,
+                striped=execution.status in EXECUTION_ACTIVE,
+                color="red" if execution.status == ExecutionStatus.FAILED else "blue",
                 id="ex-progress",
             ),
         ],
@@ -144,14 +144,14 @@ def summary(execution: Execution) -> Any:
 def outcome(session: Session, principal: Principal, execution: Execution) -> Any:
     """Where to go next: the error of a failed execution, or the dashboards of the
     project its outputs were ingested into."""
-    if execution.status == "failed":
+    if execution.status == ExecutionStatus.FAILED:
         return dmc.Alert(
             html.Pre(execution.error or "the execution failed", style={"margin": 0}),
             title="Failed",
             color="red",
             id="ex-error",
         )
-    if execution.status != "succeeded" or execution.project_id is None:
+    if execution.status != ExecutionStatus.SUCCEEDED or execution.project_id is None:
         return None
     project = session.get_one(Project, execution.project_id)
     boards = dashboards.list_dashboards(session, principal, project.name)
@@ -170,10 +170,10 @@ def outcome(session: Session, principal: Principal, execution: Execution) -> Any
 def actions(execution: Execution) -> list[Any]:
     """Buttons for editors: Cancel while active; Re-run when finished, and Resume (keeping
     the jobs that finished) when it failed or was cancelled."""
-    if execution.status in ACTIVE:
+    if execution.status in EXECUTION_ACTIVE:
         return [dmc.Button("Cancel", id="ex-cancel", color="red", variant="light")]
     buttons = [dmc.Button("Re-run", id="ex-rerun", variant="light")]
-    if execution.status in ("failed", "cancelled"):
+    if execution.status in (ExecutionStatus.FAILED, ExecutionStatus.CANCELLED):
         buttons.append(dmc.Button("Resume", id="ex-resume"))
     return buttons
 

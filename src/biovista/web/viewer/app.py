@@ -7,17 +7,16 @@ The filter state lives in the URL (``?state=``), so a view can be bookmarked and
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, quote
 
 import dash_mantine_components as dmc
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from biovista.errors import InvalidInputError, NotFoundError
-from biovista.models.dashboard import FilterState, Selection
+from biovista.models.dashboard import FilterState
+from biovista.models.filter_state import decode_state, encode_state, next_state, state_version
 from biovista.query.dashboard import DashboardData, OpenedDashboard
 from biovista.query.kinds import kind_of
 from biovista.query.render import render
@@ -29,25 +28,6 @@ from biovista.web.common.opening import open_from
 from biovista.web.common.shell import new_app, page_shell, static_grid
 from biovista.web.viewer import gallery
 from biovista.web.viewer.picture_links import register_picture_links
-
-
-def decode_state(search: str | None) -> FilterState:
-    raw = parse_qs((search or "").lstrip("?")).get("state", [""])[0]
-    if not raw:
-        return FilterState()
-    try:
-        return FilterState.model_validate(json.loads(raw))
-    except ValueError:
-        return FilterState()  # a damaged bookmark shows the unfiltered view
-
-
-def encode_state(state: FilterState) -> str:
-    if state.is_empty():
-        return ""
-    compact = json.dumps(
-        state.model_dump(exclude_none=True, exclude_defaults=True), separators=(",", ":")
-    )
-    return "?state=" + quote(compact)
 
 
 def parse_path(pathname: str | None) -> tuple[uuid.UUID | None, str | None]:
@@ -110,48 +90,8 @@ def _register(app: Dash, context: WebContext) -> None:
 
 def _next_state(previous: dict[str, Any] | None) -> tuple[Any, Any]:
     """The filter state after the control that fired; the URL follows it."""
-    state = FilterState.model_validate(previous or {})
-    trigger = ctx.triggered_id
-    if trigger == "reset":
-        # Drawing the page fires every control at once, "reset" first and unclicked: that
-        # must keep the state the URL brought.
-        if ctx.triggered[0]["value"]:
-            state = FilterState()
-    elif isinstance(trigger, dict):
-        cid = trigger["cid"]
-        value = ctx.triggered[0]["value"]
-        if trigger["kind"] == "filter":
-            state.values[cid] = value
-        elif trigger["kind"] == "filter-switch":
-            state.values[cid] = bool(value)
-        else:
-            selection = selection_from(value)
-            if selection is None:
-                state.selections.pop(cid, None)
-            else:
-                state.selections[cid] = selection
-    state.values = {k: v for k, v in state.values.items() if v not in (None, "", [], False)}
+    state = next_state(previous, ctx.triggered_id, ctx.triggered[0]["value"])
     return state.model_dump(), encode_state(state)
-
-
-def selection_from(event: dict[str, Any] | None) -> Selection | None:
-    """A Plotly selection or click as a Selection: a box becomes ranges, points their ids."""
-    if not event:
-        return None
-    box = event.get("range")
-    if box and "x" in box and "y" in box:
-        return Selection(x_range=tuple(box["x"]), y_range=tuple(box["y"]))
-    points = event.get("points") or []
-    if not points:
-        return None
-    bins = [p["customdata"][1:] for p in points if (p.get("customdata") or [None])[0] == "bin"]
-    if bins:  # histogram bars: the values from the first bin's start to the last one's end
-        return Selection(x_range=(min(b[0] for b in bins), max(b[1] for b in bins)))
-    rows = [p["customdata"][0] for p in points if p.get("customdata")]
-    if rows:
-        return Selection(rows=rows)
-    categories = [p.get("label", p.get("x")) for p in points]
-    return Selection(categories=[c for c in categories if c is not None])
 
 
 def render_page(
@@ -294,7 +234,7 @@ def register_data_callbacks(app: Dash, context: WebContext, opener: Opener = ope
         ).results
         figure_results = [figure.filled(data, rendered[cid], theme == "dark") for cid in graphs]
         metrics = [metric.filled(data, rendered[cid]) for cid in metric_ids]
-        version = abs(hash(json.dumps(state_data, sort_keys=True, default=str))) % 10**9
+        version = state_version(state_data)
         tables = [_table(data, cid, version, state) for cid in table_ids]
         return (
             [f for f, _, _ in figure_results],

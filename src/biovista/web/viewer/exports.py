@@ -12,6 +12,7 @@ from biovista.api.headers import attachment
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError, NotFoundError
 from biovista.models.dashboard import FilterState
+from biovista.models.filter_state import decode_state, encode_state
 from biovista.query.dashboard import DashboardData, OpenedDashboard
 from biovista.services.accounts.cookies import ACCESS_COOKIE
 from biovista.services.dashboards import documents as dashboards
@@ -20,7 +21,6 @@ from biovista.services.dashboards.screenshots import Format, SnapshotBusyError, 
 from biovista.web.common.cookie_auth import WebContext, current_principal
 from biovista.web.common.kinds import HtmlExport, draw_of
 from biovista.web.common.opening import open_for_caller
-from biovista.web.viewer.app import decode_state, encode_state
 
 PICTURE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
 
