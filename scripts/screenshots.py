@@ -21,8 +21,8 @@ from biovista.auth.policy import LOCAL_ADMIN
 from biovista.config import Settings
 from biovista.db.session import session_scope
 from biovista.services.dashboards.documents import list_dashboards
+from biovista.services.demo import prepare_demo, seed_demo_dashboards
 from biovista.services.ingest.run import ingest_project
-from biovista.services.projects.demo import prepare_demo, seed_demo_dashboards
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 WIDTH, HEIGHT = 1440, 1000

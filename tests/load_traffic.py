@@ -28,8 +28,8 @@ from biovista.db.models import Dashboard
 from biovista.db.session import session_scope
 from biovista.services.accounts.grants import grant_role
 from biovista.services.accounts.users import create_user
+from biovista.services.demo import prepare_demo, seed_demo_dashboards
 from biovista.services.ingest.run import ingest_project
-from biovista.services.projects.demo import prepare_demo, seed_demo_dashboards
 
 VIEWER = "load-viewer@example.org"
 PROJECTS = ("penguins", "ampliseq-qc")

@@ -19,8 +19,8 @@ from biovista.api.app import create_app
 from biovista.config import Settings
 from biovista.db.session import session_scope
 from biovista.services.accounts.users import create_user
+from biovista.services.demo import prepare_demo, seed_demo_dashboards
 from biovista.services.ingest.run import ingest_project
-from biovista.services.projects.demo import prepare_demo, seed_demo_dashboards
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -25,8 +25,8 @@ from biovista.db.session import session_scope
 from biovista.services.accounts import grants as access
 from biovista.services.accounts.users import create_user
 from biovista.services.dashboards import documents as dashboards
+from biovista.services.demo import prepare_demo
 from biovista.services.ingest.run import ingest_project
-from biovista.services.projects.demo import prepare_demo
 from tests.server_process import PASSWORD, ServerProcess, serve_process, server_settings
 
 SPEC = {

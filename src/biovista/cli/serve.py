@@ -64,7 +64,7 @@ def demo(
     """Create the demo projects from bundled real data, ingest them, and serve them in
     single-user mode (no login: for trying biovista on your own machine only)."""
     from biovista.cli.ingest import run_ingest
-    from biovista.services.projects.demo import prepare_demo, seed_demo_dashboards
+    from biovista.services.demo import prepare_demo, seed_demo_dashboards
 
     settings = get_settings().model_copy(update={"single_user": True})
     with user_errors():

@@ -30,11 +30,11 @@ from biovista.services.ingest.clustering import (
 )
 from biovista.services.ingest.report import IngestReport
 from biovista.services.ingest.run import ingest_project
-from biovista.services.ingest.scan import FoundFile
 from biovista.services.ingest.stage import StagedFile
 from biovista.services.projects.catalog import get_project
 from biovista.storage import layout
 from biovista.storage.layout import LayoutState, TableLayout
+from biovista.storage.scan import FoundFile
 from biovista.storage.tables import TableStore
 
 PROJECT = """\

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from biovista.services.ingest.plan import HashCache, KnownFile, plan_files
-from biovista.services.ingest.scan import FoundFile
+from biovista.storage.scan import FoundFile
 from biovista.storage.sources import SourceEntry
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
-from biovista.services.ingest.scan import FoundFile
 from biovista.services.ingest.stage import arrow_schema, batches, stage, unified_schema
+from biovista.storage.scan import FoundFile
 
 
 def found(path: str) -> FoundFile:

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from biovista.services.ingest.scan import FoundFile
 from biovista.storage.base import Source
+from biovista.storage.scan import FoundFile
 
 
 @dataclass(frozen=True)

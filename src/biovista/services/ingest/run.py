@@ -49,10 +49,10 @@ from biovista.services.ingest.report import (
     IngestReport,
     NoProgress,
 )
-from biovista.services.ingest.scan import FoundFile, scan_project
 from biovista.services.ingest.stage import StagedFile, arrow_schema, batches, stage, unified_schema
 from biovista.services.projects.catalog import register_project, upsert_runs
 from biovista.storage.base import Source
+from biovista.storage.scan import FoundFile, scan_project
 from biovista.storage.tables import TableStore
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
-from biovista.services.ingest.scan import FoundFile
+from biovista.storage.scan import FoundFile
 
 
 @dataclass(frozen=True)

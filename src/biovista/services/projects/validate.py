@@ -17,7 +17,7 @@ from biovista.models.loader import CheckedProject, check_project
 from biovista.models.project import RESERVED_COLUMNS, ProjectConfig
 from biovista.parsers import detect_format, get_parser
 from biovista.parsers.base import ParseError
-from biovista.services.ingest.scan import ScanResult, scan_project
+from biovista.storage.scan import ScanResult, scan_project
 
 
 @dataclass

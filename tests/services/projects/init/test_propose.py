@@ -13,9 +13,9 @@ from biovista.config import get_settings
 from biovista.errors import InvalidInputError
 from biovista.models.loader import load_project
 from biovista.models.project import ProjectConfig
-from biovista.services.ingest.scan import scan_project
 from biovista.services.projects.init.patterns import run_pattern
 from biovista.services.projects.init.propose import propose_project, render_yaml, survey
+from biovista.storage.scan import scan_project
 
 DATA = Path(__file__).parents[3] / "data"
 PENGUIN_RUNS = {

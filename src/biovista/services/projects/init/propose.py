@@ -21,7 +21,6 @@ from biovista.models.project import (
     RunsConfig,
 )
 from biovista.parsers import detect_format, formats, get_parser
-from biovista.services.ingest.scan import file_matcher, matches
 from biovista.services.projects.init.columns import (
     Sample,
     infer_columns,
@@ -41,6 +40,7 @@ from biovista.services.projects.init.patterns import (
     unique,
 )
 from biovista.services.projects.init.write_yaml import render_yaml
+from biovista.storage.scan import file_matcher, matches
 from biovista.storage.sources import LocalSource
 
 SAMPLE_FILES = 3
