@@ -69,7 +69,9 @@ def test_the_least_recently_used_table_makes_room(tmp_path: Path) -> None:
     assert list(hot._entries) == [two]
 
 
-def test_the_process_keeps_one_set_per_budget_and_none_at_zero(tmp_path: Path) -> None:
+def test_each_runtime_gets_its_own_set_and_none_at_zero(tmp_path: Path) -> None:
+    """Hot tables belong to a runtime (``SharedReads``), not the process: two are apart."""
     settings = Settings(data_dir=tmp_path, hot_tables_max_bytes=12345)
-    assert hot_tables(settings) is hot_tables(settings)
+    first, second = hot_tables(settings), hot_tables(settings)
+    assert first is not None and second is not None and first is not second
     assert hot_tables(Settings(data_dir=tmp_path, hot_tables_max_bytes=0)) is None
