@@ -20,6 +20,7 @@ from biovista.db.session import session_scope
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
 from biovista.services.accounts import grants as access
 from biovista.services.accounts.users import create_user
+from biovista.services.samples import partials
 from biovista.services.samples import records as samples
 from biovista.services.samples import resumable as chunked_uploads
 from biovista.services.samples import types as sample_types
@@ -167,11 +168,11 @@ def test_open_sessions_are_found_and_expired_ones_cleaned(world: World) -> None:
         assert [(s.id, s.received) for s in found] == [(session_id, 10)]
         stale = session.get_one(UploadSession, session_id)
         stale.expires_at = stale.expires_at - timedelta(days=2)
-    orphan = chunked_uploads.partial_path(world.settings, uuid.uuid4())  # its project is gone
+    orphan = partials.partial_path(world.settings, uuid.uuid4())  # its project is gone
     orphan.write_bytes(b"x")
     os.utime(orphan, (0, 0))
     with session_scope(world.url) as session:
-        assert chunked_uploads.clean_expired(session, world.settings) == 2
+        assert partials.clean_expired(session, world.settings) == 2
     assert [p.stem for p in world.partials()] == [str(other)]
     with pytest.raises(ConflictError, match="is failed \\(expired\\)"):
         put(world, session_id, 10, DATA[10:20])

@@ -11,14 +11,12 @@ rename into the uploads folder. Open sessions expire after a day without a chunk
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterable
-from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,11 +31,16 @@ from biovista.db.session import RecordedFailure
 from biovista.errors import ConflictError, InvalidInputError, NotFoundError
 from biovista.models.statuses import UploadStatus
 from biovista.services.samples.hashes import RunningHashes, sha256_of
+from biovista.services.samples.partials import (
+    SESSION_TTL,
+    clean_expired,
+    fail_session,
+    partial_path,
+)
 from biovista.services.samples.records import attach_file
 from biovista.services.samples.uploads import check_path
 from biovista.storage.sources import uploads_folder
 
-SESSION_TTL = timedelta(hours=24)
 MAX_SIZE = 2**40
 """One file of at most 1 TiB."""
 
@@ -58,10 +61,6 @@ class ChecksumMismatchError(InvalidInputError, RecordedFailure):
 class SessionExpiredError(ConflictError, RecordedFailure):
     """A chunk for a session that expired; the session is now marked failed (committed by
     the caller's unit of work, as for a checksum mismatch)."""
-
-
-def partial_path(settings: Settings, session_id: uuid.UUID) -> Path:
-    return settings.data_dir / "upload-sessions" / f"{session_id}.part"
 
 
 def open_session(
@@ -161,7 +160,7 @@ def cancel_session(
     project = authorize_project(session, principal, project_name, Action.EDIT)
     opened = _session(session, project, session_id)
     if opened.status == UploadStatus.OPEN:
-        _fail(settings, hashes, opened, "cancelled by the client")
+        fail_session(settings, hashes, opened, "cancelled by the client")
 
 
 async def put_chunk_async(
@@ -284,7 +283,7 @@ def _begin(
             "open a new one"
         )
     if as_utc(opened.expires_at) < utcnow():
-        _fail(settings, hashes, opened, "expired")
+        fail_session(settings, hashes, opened, "expired")
         raise SessionExpiredError(f"upload session {session_id} expired; open a new one")
     target = partial_path(settings, opened.id)
     if not target.is_file():
@@ -333,7 +332,7 @@ def _finish(
             f"the SHA-256 of the bytes received is {digest}, the client announced {opened.sha256}"
         )
     if wrong is not None:
-        _fail(settings, hashes, opened, f"checksum mismatch: {wrong}")
+        fail_session(settings, hashes, opened, f"checksum mismatch: {wrong}")
         raise ChecksumMismatchError(
             f"upload of {opened.path!r} failed, {wrong}; the bytes were discarded, upload "
             "the file again"
@@ -348,48 +347,6 @@ def _finish(
     if opened.sample_id is not None:
         sample = session.get_one(Sample, opened.sample_id)
         attach_file(session, sample, opened.path, size, digest)
-
-
-def clean_expired(session: Session, settings: Settings) -> int:
-    """Fail the open sessions nobody sent a chunk to for a day, and delete their bytes."""
-    expired = list(
-        session.scalars(
-            select(UploadSession).where(
-                UploadSession.status == UploadStatus.OPEN, UploadSession.expires_at < utcnow()
-            )
-        )
-    )
-    for opened in expired:
-        _fail(settings, None, opened, "expired")  # its hasher, if any, is let go when idle
-    session.flush()
-    return len(expired) + _clean_orphans(session, settings)
-
-
-def _clean_orphans(session: Session, settings: Settings) -> int:
-    """Delete day-old partial files no session owns (their project was deleted)."""
-    limit = (utcnow() - SESSION_TTL).timestamp()
-    old: dict[uuid.UUID, Path] = {}
-    for path in partial_path(settings, uuid.uuid4()).parent.glob("*.part"):
-        with contextlib.suppress(ValueError, OSError):
-            if path.stat().st_mtime < limit:
-                old[uuid.UUID(path.stem)] = path
-    if not old:
-        return 0
-    known = set(session.scalars(select(UploadSession.id).where(UploadSession.id.in_(old))))
-    orphans = [path for ident, path in old.items() if ident not in known]
-    for path in orphans:
-        path.unlink(missing_ok=True)
-    return len(orphans)
-
-
-def _fail(
-    settings: Settings, hashes: RunningHashes | None, opened: UploadSession, reason: str
-) -> None:
-    """``hashes`` None: no hasher of the session's can be in memory here, or it is let go."""
-    partial_path(settings, opened.id).unlink(missing_ok=True)
-    if hashes is not None:
-        hashes.forget(opened.id)
-    opened.status, opened.error, opened.finished_at = UploadStatus.FAILED, reason, utcnow()
 
 
 def _same_file(handle: IO[bytes], target: Path) -> bool:
