@@ -22,6 +22,7 @@ from biovista.query import Reduced
 from biovista.query.codec import Metric, Page
 from biovista.query.dashboard import DashboardData
 from biovista.query.render import render as render_all
+from biovista.query.shared import SharedReads
 from biovista.services.dashboards.open import open_dashboard
 from biovista.web.common.figures import build_figure
 
@@ -44,14 +45,17 @@ def print_of(result: Any) -> Any:
     return plain(result)
 
 
-def render(setup: Setup, values: dict[str, Any], plotly: bool = False) -> dict[str, Any]:
-    """Every component for one filter state: seconds in all and per component, the prints."""
+def render(
+    setup: Setup, reads: SharedReads, values: dict[str, Any], plotly: bool = False
+) -> dict[str, Any]:
+    """Every component for one filter state: seconds in all and per component, the prints.
+    ``reads`` are this process's, as a server's runtime keeps them between requests."""
     settings = setup.settings
     clock = Stopwatch()
     opened = open_dashboard(settings, setup.viewer, uuid.UUID(setup.dashboard_id))
     open_seconds, _ = clock.read()
-    data = DashboardData(settings, opened)
-    rendered = render_all(settings, opened, FilterState(values=values), data=data)
+    data = DashboardData(settings, opened, reads)
+    rendered = render_all(settings, reads, opened, FilterState(values=values), data=data)
     total, cpu = clock.read()
     results = rendered.results
     outcome = {
@@ -87,13 +91,14 @@ def note(message: str) -> None:
 def measure(setup: Setup, count: int, profile_to: str | None) -> dict[str, Any]:
     """Cold open (this fresh process's first render), warm opens, then ``count`` filter rounds."""
     baseline = peak_rss_mb()
-    cold = render(setup, {})
+    reads = SharedReads.for_settings(setup.settings)
+    cold = render(setup, reads, {})
     note(f"  cold open {timing(cold)}")
-    warm = [render(setup, {}) for _ in range(WARM_OPENS)]
+    warm = [render(setup, reads, {}) for _ in range(WARM_OPENS)]
     note(f"  warm open {timing(middle(warm))} (median of {WARM_OPENS})")
     done = []
     for number, values in enumerate(rounds()[:count], start=1):
-        done.append(render(setup, values, plotly=True))
+        done.append(render(setup, reads, values, plotly=True))
         note(f"  filter round {number:>2}: {timing(done[-1])}")
     figures = {
         "baseline_rss_mb": baseline,
@@ -104,11 +109,11 @@ def measure(setup: Setup, count: int, profile_to: str | None) -> dict[str, Any]:
     }
     if profile_to:
         slowest = max(range(len(done)), key=lambda n: done[n]["cpu_seconds"])
-        figures["profile"] = profile(setup, slowest, profile_to)
+        figures["profile"] = profile(setup, reads, slowest, profile_to)
     return figures
 
 
-def profile(setup: Setup, index: int, target: str) -> dict[str, Any]:
+def profile(setup: Setup, reads: SharedReads, index: int, target: str) -> dict[str, Any]:
     """Render round ``index`` again under pyinstrument; write text and HTML reports."""
     try:
         from pyinstrument import Profiler
@@ -117,7 +122,7 @@ def profile(setup: Setup, index: int, target: str) -> dict[str, Any]:
     profiler = Profiler(interval=0.001)
     profiler.start()
     clock = Stopwatch()
-    outcome = render(setup, rounds()[index])
+    outcome = render(setup, reads, rounds()[index])
     cpu = clock.read()[1]
     profiler.stop()
     text = profiler.output_text(unicode=True, color=False)
