@@ -34,6 +34,7 @@ def test_projects_list_after_ingest(tmp_path: Path) -> None:
 
     listing = client.get("/api/v1/projects")
     one = client.get("/api/v1/projects/penguins")
+    detail = client.get("/api/v1/projects/penguins/collections")
     missing = client.get("/api/v1/projects/nope")
 
     assert listing.status_code == 200
@@ -41,6 +42,9 @@ def test_projects_list_after_ingest(tmp_path: Path) -> None:
     assert one.json()["collections"] == [
         {"name": "physical", "description": "", "rows": 342, "files": 3}
     ]
+    (physical,) = detail.json()
+    assert (physical["rows"], physical["files"], physical["version"]) == (342, 3, 0)
+    assert {"format", "columns", "runs"} <= physical.keys()
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
     assert "no project named 'nope'" in missing.json()["detail"]

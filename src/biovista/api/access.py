@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, page_of
@@ -25,6 +25,8 @@ class GrantRequest(BaseModel):
 
 
 class GrantPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     role: str
     user: str | None
@@ -42,11 +44,15 @@ class MemberRequest(BaseModel):
 
 
 class MemberPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     email: str
     is_admin: bool
 
 
 class GroupPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     name: str
     description: str
     members: list[MemberPublic]
@@ -63,20 +69,14 @@ class InvitationSent(BaseModel):
 
 
 class InvitationPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     group: str
     email: str
     is_admin: bool
     invited_by: str | None
     created_at: datetime
-
-
-def _group(view: groups.GroupView) -> GroupPublic:
-    return GroupPublic(
-        name=view.name,
-        description=view.description,
-        members=[MemberPublic(email=m.email, is_admin=m.is_admin) for m in view.members],
-    )
 
 
 @router.get("/projects/{name}/members", response_model=list[GrantPublic])
@@ -94,7 +94,7 @@ def read_members(
     page = page_of(
         grants, lambda g: [g.group or "", g.user or "", g.id], limit, cursor, request, response
     )
-    return [GrantPublic(**g.__dict__) for g in page]
+    return [GrantPublic.model_validate(g) for g in page]
 
 
 @router.post("/projects/{name}/members", response_model=GrantPublic, status_code=201)
@@ -103,7 +103,7 @@ def share(
 ) -> GrantPublic:
     """Give a user or a group a role on the project (owners)."""
     grant = access.grant_role(session, principal, name, body.role, body.user, body.group)
-    return GrantPublic(**grant.__dict__)
+    return GrantPublic.model_validate(grant)
 
 
 @router.delete("/projects/{name}/members/{grant_id}", status_code=204)
@@ -117,7 +117,9 @@ def unshare(
 @router.post("/groups", response_model=GroupPublic, status_code=201)
 def create_group(body: GroupCreate, principal: CurrentUser, session: SessionDep) -> GroupPublic:
     """Create a group; its creator is its first admin."""
-    return _group(groups.create_group(session, principal, body.name, body.description))
+    return GroupPublic.model_validate(
+        groups.create_group(session, principal, body.name, body.description)
+    )
 
 
 @router.get("/groups", response_model=list[GroupPublic])
@@ -131,7 +133,10 @@ def read_groups(
 ) -> list[GroupPublic]:
     """The groups the caller may see, by name."""
     found = groups.list_groups(session, principal)
-    return [_group(g) for g in page_of(found, lambda g: [g.name], limit, cursor, request, response)]
+    return [
+        GroupPublic.model_validate(g)
+        for g in page_of(found, lambda g: [g.name], limit, cursor, request, response)
+    ]
 
 
 @router.post("/groups/{name}/members", response_model=InvitationSent, status_code=202)
@@ -153,7 +158,7 @@ def invite_member(
 def remove_member(
     name: str, email: str, principal: CurrentUser, session: SessionDep
 ) -> GroupPublic:
-    return _group(groups.remove_member(session, principal, name, email))
+    return GroupPublic.model_validate(groups.remove_member(session, principal, name, email))
 
 
 @router.get("/groups/{name}/invitations", response_model=list[InvitationPublic])
@@ -169,7 +174,7 @@ def read_group_invitations(
     """The group's pending invitations, by e-mail (group admins)."""
     found = groups.group_invitations(session, principal, name)
     page = page_of(found, lambda i: [i.email], limit, cursor, request, response)
-    return [_invitation(i) for i in page]
+    return [InvitationPublic.model_validate(i) for i in page]
 
 
 @router.delete("/groups/{name}/invitations/{email}", status_code=204)
@@ -193,7 +198,7 @@ def read_my_invitations(
     """The group invitations waiting for the caller, by group."""
     found = groups.my_invitations(session, principal)
     page = page_of(found, lambda i: [i.group], limit, cursor, request, response)
-    return [_invitation(i) for i in page]
+    return [InvitationPublic.model_validate(i) for i in page]
 
 
 @router.post("/invitations/{invitation_id}/accept", response_model=GroupPublic)
@@ -201,7 +206,7 @@ def accept_invitation(
     invitation_id: uuid.UUID, principal: CurrentUser, session: SessionDep
 ) -> GroupPublic:
     """Join the group (the invitee only; anyone else gets 404)."""
-    return _group(groups.accept_invitation(session, principal, invitation_id))
+    return GroupPublic.model_validate(groups.accept_invitation(session, principal, invitation_id))
 
 
 @router.post("/invitations/{invitation_id}/decline", status_code=204)
@@ -211,7 +216,3 @@ def decline_invitation(
     """Decline: the invitation goes and the caller stays out (the invitee only)."""
     groups.decline_invitation(session, principal, invitation_id)
     return Response(status_code=204)
-
-
-def _invitation(view: groups.InvitationView) -> InvitationPublic:
-    return InvitationPublic(**view.__dict__)

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from biovista.api.deps import CurrentUser, KeyRingDep, LimiterDep, SessionDep, SettingsDep
 from biovista.auth.tokens import AuthenticationError
@@ -31,6 +31,8 @@ class AccessToken(BaseModel):
 
 
 class UserPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     email: str
     display_name: str
@@ -110,4 +112,4 @@ def me(principal: CurrentUser, session: SessionDep) -> UserPublic:
             display_name="Local (single-user mode)",
             role="admin",
         )
-    return UserPublic(id=user.id, email=user.email, display_name=user.display_name, role=user.role)
+    return UserPublic.model_validate(user)

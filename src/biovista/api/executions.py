@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
-from biovista.db.models import Execution, ExecutionJob
+from biovista.db.models import Execution
 from biovista.pipelines.manifest import Scalar
 from biovista.services.workflows import executions
 
@@ -19,6 +19,8 @@ router = APIRouter(tags=["pipelines"])
 
 
 class JobPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     engine_id: str
     name: str
@@ -56,6 +58,8 @@ class ExecutionDetail(ExecutionPublic):
 
 
 class LogPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     text: str
     offset: int
     next_offset: int = Field(description="Ask again from here for what follows")
@@ -71,6 +75,8 @@ class RerunRequest(BaseModel):
 
 
 class LineagePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     path: str
     execution_id: uuid.UUID
     execution_started_at: datetime | None
@@ -99,23 +105,6 @@ def execution_public(execution: Execution) -> ExecutionPublic:
     )
 
 
-def _job(job: ExecutionJob) -> JobPublic:
-    return JobPublic(
-        id=job.id,
-        engine_id=job.engine_id,
-        name=job.name,
-        status=job.status,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-        exit_code=job.exit_code,
-        samples=job.samples,
-        inputs=job.inputs,
-        outputs=job.outputs,
-        stdout=job.stdout,
-        stderr=job.stderr,
-    )
-
-
 @router.get("/projects/{name}/executions", response_model=list[ExecutionPublic])
 def read_executions(
     name: str,
@@ -135,7 +124,8 @@ def read_execution(
     """The execution and each of its jobs, with their output."""
     execution = executions.get_execution(session, principal, execution_id)
     return ExecutionDetail(
-        **execution_public(execution).model_dump(), jobs=[_job(j) for j in execution.jobs]
+        **execution_public(execution).model_dump(),
+        jobs=[JobPublic.model_validate(j) for j in execution.jobs],
     )
 
 
@@ -149,7 +139,7 @@ def read_log(
 ) -> LogPublic:
     """The engine's log from a byte offset, whole lines only."""
     part = executions.read_log(session, principal, execution_id, offset, limit)
-    return LogPublic(**part.__dict__)
+    return LogPublic.model_validate(part)
 
 
 @router.post("/executions/{execution_id}/cancel", response_model=ExecutionPublic, status_code=202)
@@ -188,4 +178,4 @@ def read_lineage(
     file: str = Query(description="An ingested row's _file"),
 ) -> LineagePublic:
     """Which execution, job and samples made an ingested file."""
-    return LineagePublic(**executions.lineage(session, principal, name, file).__dict__)
+    return LineagePublic.model_validate(executions.lineage(session, principal, name, file))

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.api.headers import attachment
@@ -18,11 +18,15 @@ router = APIRouter(tags=["files"])
 
 
 class RunPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     name: str
     attributes: dict[str, Any]
 
 
 class FilePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     collection: str
     path: str
     run: str | None
@@ -45,7 +49,7 @@ def read_runs(
     """The project's runs, by name."""
     found = files.list_runs(session, principal, name)
     page = page_of(found, lambda r: [r.name, r.id], limit, cursor, request, response)
-    return [RunPublic(**files.run_view(r)) for r in page]
+    return [RunPublic.model_validate(r) for r in page]
 
 
 @router.get("/projects/{name}/files", response_model=list[FilePublic])
@@ -63,7 +67,7 @@ def read_files(
     after = (str(key[0]), str(key[1])) if key and len(key) == 2 else None
     found = files.list_files(session, principal, name, limit + 1, after)
     page = finish_page(found, limit, lambda f: [f.collection, f.path], request, response)
-    return [FilePublic(**f.__dict__) for f in page]
+    return [FilePublic.model_validate(f) for f in page]
 
 
 @router.get(

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
@@ -38,12 +38,14 @@ class ProjectPublic(BaseModel):
 
 
 class CollectionDetail(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     name: str
     description: str
     format: str | None
-    rows: int
-    files: int
-    version: int | None
+    rows: int = Field(validation_alias="row_count")
+    files: int = Field(validation_alias="file_count")
+    version: int | None = Field(validation_alias="delta_version")
     columns: list[dict[str, str]]
     runs: list[str]
 
@@ -161,19 +163,7 @@ def read_collections(
     name: str, principal: CurrentUser, session: SessionDep
 ) -> list[CollectionDetail]:
     project = authorize_project(session, principal, name, Action.VIEW)
-    return [
-        CollectionDetail(
-            name=s.name,
-            description=s.description,
-            format=s.format,
-            rows=s.row_count,
-            files=s.file_count,
-            version=s.delta_version,
-            columns=s.columns,
-            runs=s.runs,
-        )
-        for s in summarize_collections(project)
-    ]
+    return [CollectionDetail.model_validate(s) for s in summarize_collections(project)]
 
 
 @router.get("/projects/{name}/collections/{collection}/rows", response_model=RowPagePublic)

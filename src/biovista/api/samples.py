@@ -44,6 +44,8 @@ class SampleTypeUpdate(BaseModel):
 
 
 class SampleTypePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     name: str
     description: str
     attributes: list[dict[str, Any]]
@@ -65,12 +67,16 @@ class SampleUpdate(BaseModel):
 
 
 class SampleFilePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     path: str
     size: int
     sha256: str
 
 
 class SamplePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     name: str
     type: str
     attributes: dict[str, Any]
@@ -79,6 +85,8 @@ class SamplePublic(BaseModel):
 
 
 class SheetResultPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     created: list[str]
     updated: list[str]
 
@@ -90,10 +98,7 @@ def _attributes(body: list[AttributeBody] | None) -> list[Any] | None:
 @router.get("/sample-types", response_model=list[SampleTypePublic])
 def read_sample_types(principal: CurrentUser, session: SessionDep) -> list[SampleTypePublic]:
     """Every sample type with its attribute definitions (any signed-in user)."""
-    return [
-        SampleTypePublic(**sample_types.type_view(t))
-        for t in sample_types.list_sample_types(session)
-    ]
+    return [SampleTypePublic.model_validate(t) for t in sample_types.list_sample_types(session)]
 
 
 @router.post("/sample-types", response_model=SampleTypePublic, status_code=201)
@@ -104,14 +109,12 @@ def create_sample_type(
     made = sample_types.create_sample_type(
         session, principal, body.name, body.description, _attributes(body.attributes)
     )
-    return SampleTypePublic(**sample_types.type_view(made))
+    return SampleTypePublic.model_validate(made)
 
 
 @router.get("/sample-types/{type_name}", response_model=SampleTypePublic)
 def read_sample_type(type_name: str, principal: CurrentUser, session: SessionDep) -> Any:
-    return SampleTypePublic(
-        **sample_types.type_view(sample_types.get_sample_type(session, type_name))
-    )
+    return SampleTypePublic.model_validate(sample_types.get_sample_type(session, type_name))
 
 
 @router.patch("/sample-types/{type_name}", response_model=SampleTypePublic)
@@ -122,7 +125,7 @@ def update_sample_type(
     changed = sample_types.update_sample_type(
         session, principal, type_name, body.description, _attributes(body.attributes)
     )
-    return SampleTypePublic(**sample_types.type_view(changed))
+    return SampleTypePublic.model_validate(changed)
 
 
 @router.delete("/sample-types/{type_name}", status_code=204)
@@ -145,7 +148,7 @@ def read_samples(
     """The project's samples by name, with their files (viewers)."""
     found = samples.list_samples(session, principal, name)
     page = page_of(found, lambda s: [s.name], limit, cursor, request, response)
-    return [SamplePublic(**samples.sample_view(s)) for s in page]
+    return [SamplePublic.model_validate(samples.sample_view(s)) for s in page]
 
 
 @router.post("/projects/{name}/samples", response_model=SamplePublic, status_code=201)
@@ -154,7 +157,7 @@ def create_sample(
 ) -> SamplePublic:
     """A new sample (editors); 422 names each attribute that does not fit the type."""
     made = samples.create_sample(session, principal, name, body.name, body.type, body.attributes)
-    return SamplePublic(**samples.sample_view(made))
+    return SamplePublic.model_validate(samples.sample_view(made))
 
 
 @router.post(
@@ -175,12 +178,13 @@ async def import_sheet(
     except UnicodeDecodeError as exc:
         raise InvalidInputError(f"the sample sheet is not UTF-8 text ({exc})") from None
     result = await run_in_threadpool(samples.import_sheet, session, principal, name, text)
-    return SheetResultPublic(created=result.created, updated=result.updated)
+    return SheetResultPublic.model_validate(result)
 
 
 @router.get("/projects/{name}/samples/{sample}", response_model=SamplePublic)
 def read_sample(name: str, sample: str, principal: CurrentUser, session: SessionDep) -> Any:
-    return SamplePublic(**samples.sample_view(samples.get_sample(session, principal, name, sample)))
+    found = samples.get_sample(session, principal, name, sample)
+    return SamplePublic.model_validate(samples.sample_view(found))
 
 
 @router.patch("/projects/{name}/samples/{sample}", response_model=SamplePublic)
@@ -189,7 +193,7 @@ def update_sample(
 ) -> SamplePublic:
     """Change the type and/or replace the attributes (editors); checked as a new sample."""
     changed = samples.update_sample(session, principal, name, sample, body.type, body.attributes)
-    return SamplePublic(**samples.sample_view(changed))
+    return SamplePublic.model_validate(samples.sample_view(changed))
 
 
 @router.delete("/projects/{name}/samples/{sample}", status_code=204)

@@ -24,4 +24,4 @@ def setup(body: SetupRequest, request: Request, settings: SettingsDep) -> UserPu
         settings, request.app.state.setup_token, body.token, body.email, body.password
     )
     request.app.state.setup_token = None
-    return UserPublic(id=user.id, email=user.email, display_name=user.display_name, role=user.role)
+    return UserPublic.model_validate(user)

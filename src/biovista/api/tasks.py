@@ -7,17 +7,18 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.auth.policy import Action
-from biovista.db.models import Task, TaskEvent
 from biovista.services import tasks
 
 router = APIRouter(tags=["tasks"])
 
 
 class TaskPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     kind: str
     status: str
@@ -33,48 +34,23 @@ class TaskPublic(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     heartbeat_at: datetime | None
-    last_event: int
+    last_event: int = Field(validation_alias="events_count")
     """The newest event's number: ask ``/events?after=`` it to follow the task."""
 
 
 class TaskEventPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     seq: int
-    at: datetime
+    at: datetime = Field(validation_alias="created_at")
     kind: str
     message: str
     data: dict[str, Any]
 
 
-def public(task: Task) -> TaskPublic:
-    return TaskPublic(
-        id=task.id,
-        kind=task.kind,
-        status=task.status,
-        progress_done=task.progress_done,
-        progress_total=task.progress_total,
-        message=task.message,
-        result=task.result,
-        error=task.error,
-        attempts=task.attempts,
-        max_attempts=task.max_attempts,
-        cancel_requested=task.cancel_requested,
-        created_at=task.created_at,
-        started_at=task.started_at,
-        finished_at=task.finished_at,
-        heartbeat_at=task.heartbeat_at,
-        last_event=task.events_count,
-    )
-
-
-def _event(event: TaskEvent) -> TaskEventPublic:
-    return TaskEventPublic(
-        seq=event.seq, at=event.created_at, kind=event.kind, message=event.message, data=event.data
-    )
-
-
 @router.get("/tasks/{task_id}", response_model=TaskPublic)
 def read_task(task_id: uuid.UUID, principal: CurrentUser, session: SessionDep) -> TaskPublic:
-    return public(tasks.get_task(session, principal, task_id, Action.VIEW))
+    return TaskPublic.model_validate(tasks.get_task(session, principal, task_id, Action.VIEW))
 
 
 @router.get("/tasks/{task_id}/events", response_model=list[TaskEventPublic])
@@ -86,10 +62,13 @@ def read_events(
     limit: int = Query(200, ge=1, le=tasks.MAX_EVENTS),
 ) -> list[TaskEventPublic]:
     """Status changes, progress steps and log lines, oldest first."""
-    return [_event(e) for e in tasks.task_events(session, principal, task_id, after, limit)]
+    return [
+        TaskEventPublic.model_validate(e)
+        for e in tasks.task_events(session, principal, task_id, after, limit)
+    ]
 
 
 @router.post("/tasks/{task_id}/cancel", response_model=TaskPublic, status_code=202)
 def cancel(task_id: uuid.UUID, principal: CurrentUser, session: SessionDep) -> TaskPublic:
     """A queued task is cancelled at once; a running one stops at its next check."""
-    return public(tasks.cancel_task(session, principal, task_id))
+    return TaskPublic.model_validate(tasks.cancel_task(session, principal, task_id))

@@ -48,6 +48,8 @@ class UploadSessionCreate(BaseModel):
 
 
 class UploadSessionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     path: str
     size: int
@@ -62,7 +64,7 @@ class UploadSessionPublic(BaseModel):
 def _public(opened: UploadSession, response: Response | None = None) -> UploadSessionPublic:
     if response is not None:
         response.headers["Upload-Offset"] = str(opened.received)
-    return UploadSessionPublic(**chunked_uploads.session_view(opened))
+    return UploadSessionPublic.model_validate(opened)
 
 
 @router.post(

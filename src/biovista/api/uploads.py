@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from biovista.api.deps import CurrentUser, SessionDep, SettingsDep
 from biovista.api.pagination import Cursor, Limit, page_of
@@ -20,6 +20,8 @@ RAW_BODY = {
 
 
 class UploadPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     path: str
     size: int
     sha256: str
@@ -41,7 +43,7 @@ async def upload(
 ) -> UploadPublic:
     """Store the request body as the file ``path`` (editors); then start an ingestion."""
     stored = await uploads.store_upload(session, settings, principal, name, path, request.stream())
-    return UploadPublic(**stored.__dict__)
+    return UploadPublic.model_validate(stored)
 
 
 @router.get("/projects/{name}/uploads", response_model=list[UploadPublic])
@@ -58,7 +60,7 @@ def read_uploads(
     """Files uploaded to the project and not yet deleted, by path."""
     found = uploads.list_uploads(session, settings, principal, name)
     page = page_of(found, lambda u: [u.path], limit, cursor, request, response)
-    return [UploadPublic(**u.__dict__) for u in page]
+    return [UploadPublic.model_validate(u) for u in page]
 
 
 @router.delete("/projects/{name}/uploads/{path:path}", status_code=204)

@@ -12,7 +12,6 @@ from biovista.api.auth import UserPublic
 from biovista.api.deps import CurrentUser, SessionDep
 from biovista.api.pagination import Cursor, Limit, decode_cursor, finish_page
 from biovista.auth.passwords import MIN_LENGTH
-from biovista.db.models import User
 from biovista.services.accounts import users
 
 router = APIRouter(tags=["users"])
@@ -39,16 +38,6 @@ class UserAdminView(UserPublic):
     disabled: bool
 
 
-def _view(user: User) -> UserAdminView:
-    return UserAdminView(
-        id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        role=user.role,
-        disabled=user.disabled,
-    )
-
-
 @router.get("/users", response_model=list[UserAdminView])
 def read_users(
     principal: CurrentUser,
@@ -62,14 +51,17 @@ def read_users(
     principal.require_admin()
     key = decode_cursor(cursor)
     found = users.list_users(session, after=str(key[0]) if key else None, limit=limit + 1)
-    return [_view(u) for u in finish_page(found, limit, lambda u: [u.email], request, response)]
+    return [
+        UserAdminView.model_validate(u)
+        for u in finish_page(found, limit, lambda u: [u.email], request, response)
+    ]
 
 
 @router.post("/users", response_model=UserAdminView, status_code=201)
 def create(body: UserCreate, principal: CurrentUser, session: SessionDep) -> UserAdminView:
     principal.require_admin()
     user = users.create_user(session, body.email, body.password, body.role, body.display_name)
-    return _view(user)
+    return UserAdminView.model_validate(user)
 
 
 @router.patch("/users/{user_id:uuid}", response_model=UserAdminView)
@@ -83,4 +75,4 @@ def change(
         users.set_role(session, user.email, body.role)
     if body.disabled:
         users.disable_user(session, user.email)
-    return _view(user)
+    return UserAdminView.model_validate(user)

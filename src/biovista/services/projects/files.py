@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm import Session
@@ -127,7 +126,3 @@ def _base_dir(settings: Settings, project: Project) -> Path:
     if project.source_path:
         return Path(project.source_path).parent
     return project_files_folder(settings)
-
-
-def run_view(run: Run) -> dict[str, Any]:
-    return {"name": run.name, "attributes": run.attributes}

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -282,14 +283,33 @@ def sample_sheet(settings: Settings, samples: Sequence[Sample]) -> list[dict[str
     return sheet
 
 
-def sample_view(sample: Sample) -> dict[str, Any]:
-    return {
-        "name": sample.name,
-        "type": sample.sample_type.name,
-        "attributes": sample.attributes,
-        "files": [{"path": f.path, "size": f.size, "sha256": f.sha256} for f in sample.files],
-        "created_at": sample.created_at,
-    }
+@dataclass(frozen=True)
+class SampleFileView:
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class SampleView:
+    """A sample as callers see it: read while its database session is open, so it can be
+    used after the session ends (the ORM row's type and files are lazy relationships)."""
+
+    name: str
+    type: str
+    attributes: dict[str, Any]
+    files: list[SampleFileView]
+    created_at: datetime
+
+
+def sample_view(sample: Sample) -> SampleView:
+    return SampleView(
+        name=sample.name,
+        type=sample.sample_type.name,
+        attributes=sample.attributes,
+        files=[SampleFileView(f.path, f.size, f.sha256) for f in sample.files],
+        created_at=sample.created_at,
+    )
 
 
 def _find(session: Session, project: Project, name: str) -> Sample | None:

@@ -18,7 +18,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import anyio
 from sqlalchemy import select
@@ -375,16 +375,3 @@ def _session(session: Session, project: Project, session_id: uuid.UUID) -> Uploa
     if found is None or found.project_id != project.id:
         raise NotFoundError(f"project {project.name!r} has no upload session {session_id}")
     return found
-
-
-def session_view(opened: UploadSession) -> dict[str, Any]:
-    return {
-        "id": opened.id,
-        "path": opened.path,
-        "size": opened.size,
-        "sha256": opened.sha256,
-        "received": opened.received,
-        "status": opened.status,
-        "expires_at": opened.expires_at,
-        "error": opened.error,
-    }

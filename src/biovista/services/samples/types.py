@@ -237,11 +237,3 @@ def delete_sample_type(session: Session, principal: Principal, name: str) -> Non
         raise ConflictError(f"{used} sample(s) are of type {name!r}; delete or retype them first")
     session.delete(found)
     session.flush()
-
-
-def type_view(sample_type: SampleType) -> dict[str, Any]:
-    return {
-        "name": sample_type.name,
-        "description": sample_type.description,
-        "attributes": sample_type.attributes,
-    }

@@ -13,7 +13,7 @@ import json
 import time
 import uuid
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -201,7 +201,7 @@ def _sample_entries(
     folder = uploads_folder(settings, project.name)
     entries = [(f"{s.name}/{f.path}", str(folder / f.path)) for s in chosen for f in s.files]
     sheet = [
-        {k: v for k, v in sample_service.sample_view(s).items() if k != "created_at"}
+        {k: v for k, v in asdict(sample_service.sample_view(s)).items() if k != "created_at"}
         for s in chosen
     ]
     return entries, sheet
