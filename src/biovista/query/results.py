@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+import biovista.query.distributions as distributions
 from biovista.errors import InvalidInputError
 from biovista.models.dashboard import (
     FigureComponent,
@@ -27,7 +28,6 @@ from biovista.models.dashboard import (
 )
 from biovista.models.project import FILE_COLUMN, RUN_COLUMN
 from biovista.parsers.base import first_line
-from biovista.query import distributions
 from biovista.query.conditions import ROW_COLUMN
 
 log = logging.getLogger(__name__)

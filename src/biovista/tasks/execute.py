@@ -15,12 +15,12 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import biovista.tasks.records as records
 from biovista.config import Settings
 from biovista.db.models import Task
 from biovista.db.session import session_scope
 from biovista.errors import BiovistaError
 from biovista.models.statuses import TaskStatus
-from biovista.tasks import records
 from biovista.tasks.context import TaskCancelledError, TaskContext
 
 Handler = Callable[[TaskContext], dict[str, Any] | None]
