@@ -22,6 +22,7 @@ import httpx
 
 from biovista.config import Settings
 from tests.live_server import free_port
+from tests.penguins import PROJECT_YAML
 
 PASSWORD = "a long enough password"
 _SERVE = ["biovista", "serve"]
@@ -44,6 +45,17 @@ class ServerProcess:
         )
         answer.raise_for_status()
         return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+    def create_uploads_project(self, admin: dict[str, str]) -> None:
+        """The penguins project, rooted in its own uploads folder, made over HTTP by ``admin``
+        (a project file naming server folders is for server admins)."""
+        created = httpx.post(
+            f"{self.url}/api/v1/projects",
+            content=PROJECT_YAML.replace("./data", "'@uploads'"),
+            headers=admin | {"content-type": "application/yaml"},
+            timeout=30,
+        )
+        assert created.status_code == 201, created.text
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")

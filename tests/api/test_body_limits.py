@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from tests.penguins import PROJECT_YAML
 from tests.server_process import PASSWORD, ServerProcess, serve_process, server_settings
 
 from biovista.db.migrate import ensure_schema
@@ -35,13 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         create_user(session, "admin@example.org", PASSWORD, role="admin")
     with serve_process(settings, {"BIOVISTA_MAX_BODY_BYTES": str(LIMIT)}) as running:
         admin = running.login("admin@example.org")
-        created = httpx.post(
-            f"{running.url}/api/v1/projects",
-            content=PROJECT_YAML.replace("./data", "'@uploads'"),
-            headers=admin | {"content-type": "application/yaml"},
-            timeout=30,
-        )
-        assert created.status_code == 201, created.text
+        running.create_uploads_project(admin)
         yield running, admin
 
 

@@ -11,7 +11,6 @@ from urllib.parse import quote, unquote
 
 import httpx
 import pytest
-from tests.penguins import PROJECT_YAML
 from tests.server_process import PASSWORD, ServerProcess, serve_process, server_settings
 
 from biovista.api.headers import attachment
@@ -39,13 +38,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         create_user(session, "admin@example.org", PASSWORD, role="admin")
     with serve_process(settings) as server:
         admin = server.login("admin@example.org")
-        created = httpx.post(
-            f"{server.url}/api/v1/projects",
-            content=PROJECT_YAML.replace("./data", "'@uploads'"),
-            headers=admin | {"content-type": "application/yaml"},
-            timeout=30,
-        )
-        assert created.status_code == 201, created.text
+        server.create_uploads_project(admin)
         yield World(server, admin)
 
 

@@ -20,7 +20,6 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from tests.penguins import PROJECT_YAML
 from tests.server_process import PASSWORD, ServerProcess, serve_process, server_settings
 
 from biovista.auth.keys import KeyRing
@@ -58,13 +57,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     _seed(settings)
     with serve_process(settings) as server:
         admin = server.login("admin@example.org")
-        created = httpx.post(
-            f"{server.url}/api/v1/projects",
-            content=PROJECT_YAML.replace("./data", "'@uploads'"),
-            headers=admin | {"content-type": "application/yaml"},
-            timeout=30,
-        )
-        assert created.status_code == 201, created.text
+        server.create_uploads_project(admin)
         grant = {"role": "viewer", "user": "viewer@example.org"}
         members = f"{server.url}/api/v1/projects/penguins/members"
         assert httpx.post(members, json=grant, headers=admin, timeout=30).status_code == 201
@@ -214,13 +207,7 @@ def test_an_upload_survives_the_server_being_killed(tmp_path: Path) -> None:
     digest = hashlib.sha256(UPLOAD).hexdigest()
     with serve_process(settings) as first:
         admin = first.login("admin@example.org")
-        created = httpx.post(
-            f"{first.url}/api/v1/projects",
-            content=PROJECT_YAML.replace("./data", "'@uploads'"),
-            headers=admin | {"content-type": "application/yaml"},
-            timeout=30,
-        )
-        assert created.status_code == 201, created.text
+        first.create_uploads_project(admin)
         body = {"path": "reads/kill.bin", "size": len(UPLOAD), "sha256": digest}
         url = f"{first.url}/api/v1/projects/penguins/upload-sessions"
         opened = httpx.post(url, json=body, headers=admin, timeout=30).json()

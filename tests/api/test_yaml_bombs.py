@@ -13,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.penguins import PROJECT_YAML
 from tests.server_process import PASSWORD, ServerProcess, serve_process, server_settings
 from tests.yaml_bombs import BOMB, DEEP
 
@@ -69,13 +68,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     _seed(settings)
     with serve_process(settings) as server:
         admin = server.login("admin@example.org")
-        created = httpx.post(
-            f"{server.url}/api/v1/projects",
-            content=PROJECT_YAML.replace("./data", "'@uploads'"),
-            headers=admin | YAML,
-            timeout=30,
-        )
-        assert created.status_code == 201, created.text
+        server.create_uploads_project(admin)
         members = f"{server.url}/api/v1/projects/penguins/members"
         for role in ("editor", "viewer"):
             grant = {"role": role, "user": f"{role}@example.org"}
