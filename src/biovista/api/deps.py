@@ -24,7 +24,7 @@ from biovista.auth.policy import LOCAL_ADMIN, ForbiddenError, Principal
 from biovista.auth.ratelimit import LoginLimiter
 from biovista.auth.tokens import AuthenticationError
 from biovista.config import Settings
-from biovista.db.session import RecordedFailure, open_session
+from biovista.db.session import session_scope
 from biovista.runtime import Runtime
 from biovista.services.accounts import logins as sessions
 from biovista.services.accounts.cookies import ACCESS_COOKIE, REFRESH_COOKIE, caller_from_cookies
@@ -45,14 +45,10 @@ def get_session(settings: Annotated[Settings, Depends(get_settings_dep)]) -> Ite
     """The request's session: committed when the route function returns, before its answer
     is sent (the ``function`` scope of ``SessionDep``), so a client never sees a success
     whose writes are not durable yet, and the connection is free while the answer travels.
-    A :class:`RecordedFailure` is committed too: the failure it reports was written."""
-    with open_session(settings.resolved_database_url) as session:
-        try:
-            yield session
-        except RecordedFailure:
-            session.commit()
-            raise
-        session.commit()
+    It is :func:`session_scope`'s unit of work: a :class:`RecordedFailure` is committed too
+    (the failure it reports was written), any other error rolls back."""
+    with session_scope(settings.resolved_database_url) as session:
+        yield session
 
 
 def get_runtime(request: Request) -> Runtime:
