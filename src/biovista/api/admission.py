@@ -16,7 +16,6 @@ Pure ASGI (no ``BaseHTTPMiddleware``): the waiting costs one coroutine and no th
 from __future__ import annotations
 
 import asyncio
-import json
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
@@ -53,7 +52,8 @@ class Admission:
             return
         places = self._semaphore()
         if not await self._enter(places):
-            await _busy(send, "the server is busy: too many requests are waiting; retry soon")
+            busy = busy_response("the server is busy: too many requests are waiting; retry soon")
+            await busy(scope, receive, send)
             return
         released = False
 
@@ -98,21 +98,9 @@ class Admission:
         return True
 
 
-async def _busy(send: Send, detail: str) -> None:
-    """A 503 problem document with ``Retry-After``, sent straight to the client."""
-    body = {"type": "about:blank", "title": "Service Unavailable", "status": 503, "detail": detail}
-    payload = json.dumps(body).encode()
-    headers = [
-        (b"content-type", b"application/problem+json"),
-        (b"content-length", str(len(payload)).encode()),
-        (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
-    ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
-
-
 def busy_response(detail: str) -> JSONResponse:
-    """The same 503, for exception handlers inside the application."""
+    """A 503 problem document with ``Retry-After``: sent straight to the client by the
+    middleware (a response is an ASGI app), and by exception handlers inside the app."""
     response = problem(503, "Service Unavailable", detail)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

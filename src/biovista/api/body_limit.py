@@ -13,10 +13,11 @@ size cap, an upload session's declared size); they are listed in ``STREAMED``.
 
 from __future__ import annotations
 
-import json
 import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from biovista.api.problems import problem
 
 STREAMED = (
     ("PUT", re.compile(r"/api/v1/projects/[^/]+/uploads/.+")),
@@ -38,7 +39,7 @@ class BodyLimit:
             return
         announced = _content_length(scope)
         if announced is not None and announced > self.limit:
-            await self._refuse(send, f"announces {announced:,} bytes")
+            await self._refuse(scope, receive, send, f"announces {announced:,} bytes")
             return
         chunks: list[bytes] = []
         size = 0
@@ -49,27 +50,21 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await self._refuse(send, "is longer")
+                await self._refuse(scope, receive, send, "is longer")
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         await self.app(scope, _replay(b"".join(chunks), receive), send)
 
-    async def _refuse(self, send: Send, what: str) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, what: str) -> None:
         detail = (
             f"the request body {what} than the {self.limit:,} bytes this server accepts "
             "(BIOVISTA_MAX_BODY_BYTES); send files through the upload routes instead"
         )
-        body = {"type": "about:blank", "title": "Content Too Large", "status": 413}
-        payload = json.dumps(body | {"detail": detail}).encode()
-        headers = [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(payload)).encode()),
-            (b"connection", b"close"),  # the rest of the body is never read
-        ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": payload})
+        refused = problem(413, "Content Too Large", detail)
+        refused.headers["connection"] = "close"  # the rest of the body is never read
+        await refused(scope, receive, send)
 
 
 def _streamed(scope: Scope) -> bool:
